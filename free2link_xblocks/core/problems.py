@@ -1,0 +1,71 @@
+"""Problems found in authored content, reported as ``file:line: step <id>: message``.
+
+Every check in the core returns :class:`Problem` objects rather than raising on the first
+one, so an author sees all that is wrong with a file in one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a piece of content.
+
+    ``node_id`` names the step, end or indicator the problem concerns (``None`` for the
+    whole block); ``line`` is the source line when the content came from XML.
+    """
+
+    template: str
+    args: dict = field(default_factory=dict)
+    node_id: str | None = None
+    line: int | None = None
+    severity: str = ERROR
+    node_kind: str = "step"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def message(self, gettext=None) -> str:
+        """The message, translated by ``gettext`` when one is given (templates are marked with N_)."""
+        template = gettext(self.template) if gettext else self.template
+        return template.format(**self.args)
+
+    def format(self, source: str | None = None, gettext=None) -> str:
+        """Render as ``source:line: step id: message`` (parts that are unknown are left out)."""
+        where = []
+        if source:
+            where.append(source)
+        if self.line:
+            where.append(str(self.line))
+        prefix = ":".join(where)
+        parts = [prefix] if prefix else []
+        if self.node_id:
+            parts.append(f"{self.node_kind} {self.node_id}")
+        if self.severity == WARNING:
+            parts.append("warning")
+        parts.append(self.message(gettext))
+        return ": ".join(parts)
+
+
+class ContentError(ValueError):
+    """Raised when content cannot be used; carries every :class:`Problem` found."""
+
+    def __init__(self, problems, source: str | None = None):
+        self.problems = [p for p in problems if p.is_error]
+        self.source = source
+        super().__init__("\n".join(p.format(source) for p in self.problems))
+
+
+def errors_only(problems):
+    return [p for p in problems if p.is_error]
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name for gettext_noop
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message

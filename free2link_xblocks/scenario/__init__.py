@@ -1,0 +1,1 @@
+"""The ``f2l_scenario`` branching scenario block."""

@@ -1,0 +1,426 @@
+"""``f2l_scenario``: the branching identification scenario, as an XBlock.
+
+A thin adapter: the graph, validation, scoring and legal moves live in
+:mod:`free2link_xblocks.core`; this class stores content and learner state in XBlock fields,
+renders the current step on the server and answers the learner's moves.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections import OrderedDict
+
+from xblock.core import XBlock
+from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+
+from ..common.base import Free2LinkBlock, bad_request
+from ..common.parts import parts_context
+from ..core import play
+from ..core.markup import parse_xml, plain_text
+from ..core.problems import ContentError
+from ..core.scenario import (
+    content_version,
+    load_scenario_cached,
+    max_score,
+    parse_scenario_element,
+    scenario_body_xml,
+    scenario_to_element,
+)
+from .text import ui_text
+
+DEFAULT_SCENARIO = """<f2l_scenario>
+  <step id="start" title="A new scenario">
+    <p>Write the situation the learner meets here.</p>
+    <choice next="end" points="1" quality="good">
+      <label>A helpful response</label>
+      <feedback>Explain why this helps.</feedback>
+    </choice>
+    <choice next="end" points="0" quality="harmful">
+      <label>A harmful response</label>
+      <feedback>Explain why this harms.</feedback>
+    </choice>
+  </step>
+  <end id="end" title="The end" outcome="good"><p>Write the debrief here.</p></end>
+</f2l_scenario>"""
+
+WORKBENCH_DIR = "workbench"
+# Fields written as attributes of <f2l_scenario> and read back from them.
+SETTINGS_FIELDS = ("display_name", "weight", "max_attempts", "allow_back")
+
+
+class ScenarioBlock(Free2LinkBlock):
+    """A branching situation: read, decide, get feedback, and see where the story goes."""
+
+    block_package = __package__
+    has_score = True
+    has_custom_completion = True
+    completion_mode = "completable"
+    icon_class = "problem"
+
+    display_name = String(display_name="Display name", default="Branching scenario", scope=Scope.settings)
+    weight = Float(display_name="Weight", default=1.0, values={"min": 0}, scope=Scope.settings,
+                   help="How many points this scenario is worth in the course grade.")
+    max_attempts = Integer(display_name="Maximum attempts", default=0, values={"min": 0}, scope=Scope.settings,
+                           help="How many times a learner may play to an end; 0 means no limit.")
+    allow_back = Boolean(display_name="Allow going back", default=False, scope=Scope.settings,
+                         help="Let learners undo their last decision before they reach an end.")
+    scenario_xml = String(default=DEFAULT_SCENARIO, scope=Scope.content,
+                          help="The scenario graph in its readable OLX form.")
+
+    node_id = String(default="", scope=Scope.user_state, help="Where the learner is.")
+    path = List(default=[], scope=Scope.user_state, help="(step, choice) pairs of the current attempt.")
+    showing_feedback = Boolean(default=False, scope=Scope.user_state)
+    played_version = String(default="", scope=Scope.user_state, help="Content version the progress belongs to.")
+    attempts = Integer(default=0, scope=Scope.user_state, help="Attempts played to an end.")
+    best_points = Integer(default=None, scope=Scope.user_state)
+    last_points = Integer(default=None, scope=Scope.user_state)
+    last_path = List(default=[], scope=Scope.user_state, help="The path of the last finished attempt.")
+    last_node_id = String(default="", scope=Scope.user_state, help="The end reached by the last finished attempt.")
+    notice = String(default="", scope=Scope.user_state, help="A one-off message for the next view.")
+
+    choice_tally = Dict(default={}, scope=Scope.user_state_summary,
+                        help="How often each choice was taken: {step id: {choice id: count}}.")
+
+    # ------------------------------------------------------------------ content
+
+    @property
+    def scenario(self):
+        return load_scenario_cached(self.scenario_xml)
+
+    @property
+    def version(self) -> str:
+        return content_version(self.scenario_xml)
+
+    def max_score(self):
+        return max_score(self.scenario)
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Read the readable OLX form; any error names the line and step, and nothing is stored."""
+        scenario, problems = parse_scenario_element(node)
+        if any(p.is_error for p in problems):
+            raise ContentError(problems, getattr(node, "base", None))
+        block = runtime.construct_xblock_from_class(cls, keys)
+        block.scenario_xml = scenario_body_xml(scenario)
+        for name in SETTINGS_FIELDS:
+            value = getattr(scenario.settings, name)
+            if value is not None:
+                setattr(block, name, value)
+        for name, value in node.items():
+            field = block.fields.get(name)
+            if name in SETTINGS_FIELDS or name == "start" or field is None:
+                continue
+            if field.scope in (Scope.settings, Scope.content):
+                setattr(block, name, field.from_string(value))
+        return block
+
+    def add_xml_to_node(self, node):
+        """Write the same readable form, with settings as attributes of the root element."""
+        node.tag = self.scope_ids.block_type
+        node.set("xblock-family", self.entry_point)
+        for name, field in self.fields.items():
+            if name in ("scenario_xml", "children", "parent") or field.scope not in (Scope.settings, Scope.content):
+                continue
+            if field.is_set_on(self):
+                value = field.to_string(field.read_from(self))
+                node.set(name, "" if value is None else value)
+        scenario_to_element(self.scenario, node)
+
+    # ------------------------------------------------------------------ learner state
+
+    def _progress(self) -> play.Progress:
+        return play.Progress(self.node_id, tuple(tuple(p) for p in self.path), self.showing_feedback)
+
+    def _store(self, progress: play.Progress) -> None:
+        self.node_id = progress.node_id
+        self.path = [list(p) for p in progress.path]
+        self.showing_feedback = progress.showing_feedback
+        self.played_version = self.version
+
+    def _attempts_left(self) -> bool:
+        return not self.max_attempts or self.attempts < self.max_attempts
+
+    def _sync_with_content(self) -> None:
+        """Start a learner cleanly after the course team changed the scenario under them.
+
+        An edit that leaves the learner's walk intact changes nothing for them. Otherwise the
+        unfinished walk is dropped and they start again; attempts and best score are kept.
+        """
+        scenario = self.scenario
+        if not self.node_id:
+            self._store(play.begin(scenario))
+            return
+        if self.played_version == self.version:
+            return
+        if play.is_consistent(scenario, self._progress()):
+            self.played_version = self.version
+            return
+        self._store(play.begin(scenario))
+        self.last_path, self.last_node_id = [], ""
+        self.notice = "updated"
+
+    # ------------------------------------------------------------------ views
+
+    def student_view(self, context=None):
+        self._sync_with_content()
+        uid = self.dom_id()
+        html = self.render_template("scenario.html", {
+            "uid": uid,
+            "title": self.display_name,
+            "t": self._texts(),
+            "body": self._render_body(),
+            "tally": self._tally_context() if self.is_course_staff() else None,
+        })
+        return self.fragment(
+            html,
+            css=["common/static/css/parts.css", "static/css/scenario.css"],
+            js="static/js/scenario.js",
+            init="Free2LinkScenario",
+            init_args={"uid": uid},
+        )
+
+    def _texts(self) -> dict:
+        return ui_text(self.translator, attempts=self.attempts, max_attempts=self.max_attempts)
+
+    def _state(self) -> str:
+        scenario = self.scenario
+        if self.showing_feedback and self.path:
+            return "feedback"
+        if play.is_finished(scenario, self._progress()):
+            return "end"
+        if self.max_attempts and self.attempts >= self.max_attempts:
+            return "closed"
+        return "step"
+
+    def _render_body(self) -> str:
+        state = self._state()
+        context = {"uid": self.dom_id(), "state": state, "t": self._texts(), "notice": self._take_notice()}
+        scenario = self.scenario
+        if state in ("step", "feedback"):
+            step_id = self.path[-1][0] if state == "feedback" else self.node_id
+            step = scenario.node(step_id)
+            context.update({
+                "step": {"id": step.id, "title": step.title, "parts": parts_context(step.body, self._texts())},
+                "choices": [{"id": c.id, "label": c.label} for c in step.choices],
+                "can_back": self.allow_back and bool(self.path) and state == "step",
+                "number_text": self._texts()["step_number"].format(
+                    number=len(self.path) + (1 if state == "step" else 0)),
+            })
+            if state == "feedback":
+                decision = play.decisions(scenario, [self.path[-1]])[0]
+                context["chosen"] = self._decision_context(decision)
+                context["next_is_end"] = scenario.node(self.node_id).is_end
+        elif state == "end":
+            context.update(self._end_context())
+        else:
+            context.update(self._closed_context())
+        return self.render_template("scenario_body.html", context)
+
+    def _take_notice(self) -> str:
+        notice, self.notice = self.notice, ""
+        if notice == "updated":
+            return self._("The course team has updated this scenario, so it starts again from the beginning. "
+                          "Your best score so far is kept.")
+        return ""
+
+    def _decision_context(self, decision: play.Decision) -> dict:
+        choice = decision.choice
+        return {
+            "step_title": decision.step_title,
+            "label": choice.label,
+            "feedback": choice.feedback,
+            "quality": choice.quality or "",
+            "quality_label": self._texts()["quality"].get(choice.quality or "", ""),
+        }
+
+    def _score_context(self) -> dict:
+        t = self.translator
+        best = self.best_points or 0
+        possible = self.max_score()
+        return {
+            "points_text": t.gettext("{earned} of {possible} points").format(earned=self.last_points or 0,
+                                                                               possible=possible),
+            "best_text": t.gettext("Best score: {earned} of {possible} points").format(earned=best,
+                                                                                        possible=possible),
+            "attempts_text": self._attempts_text(),
+        }
+
+    def _attempts_text(self) -> str:
+        t = self.translator
+        if not self.max_attempts:
+            return t.ngettext("You have played this scenario {count} time.",
+                              "You have played this scenario {count} times.", self.attempts).format(count=self.attempts)
+        left = max(self.max_attempts - self.attempts, 0)
+        return t.ngettext("{left} attempt left of {total}.", "{left} attempts left of {total}.", left).format(
+            left=left, total=self.max_attempts)
+
+    def _end_context(self) -> dict:
+        scenario = self.scenario
+        end = scenario.node(self.node_id)
+        texts = self._texts()
+        return {
+            "end": {"id": end.id, "title": end.title, "parts": parts_context(end.body, texts),
+                    "outcome": end.outcome or "", "outcome_label": texts["outcome"].get(end.outcome or "", "")},
+            "recap": [self._decision_context(d) for d in play.decisions(scenario, self.path)],
+            "score": self._score_context(),
+            "can_restart": self._attempts_left(),
+        }
+
+    def _closed_context(self) -> dict:
+        return {"score": self._score_context()}
+
+    def _tally_context(self) -> list:
+        rows = []
+        for step in self.scenario.steps:
+            counts = self.choice_tally.get(step.id, {})
+            total = sum(counts.get(c.id, 0) for c in step.choices)
+            rows.append({
+                "title": step.title or step.id,
+                "total": total,
+                "choices": [{"label": plain_text(c.label), "count": counts.get(c.id, 0),
+                             "percent": round(100 * counts.get(c.id, 0) / total) if total else 0,
+                             "quality_label": self._texts()["quality"].get(c.quality or "", "")}
+                            for c in step.choices],
+            })
+        return rows
+
+    # ------------------------------------------------------------------ handlers
+
+    def _response(self, focus: str, announce: str = "") -> dict:
+        return {"html": self._render_body(), "focus": focus, "announce": announce}
+
+    @staticmethod
+    def _text_arg(data, name: str, translate) -> str:
+        if not isinstance(data, dict):
+            raise bad_request(translate("The request must be a JSON object."))
+        value = data.get(name)
+        if not isinstance(value, str) or not value or len(value) > 200:
+            raise bad_request(translate("The request is missing a valid \"{name}\".").format(name=name))
+        return value
+
+    @XBlock.json_handler
+    def choose(self, data, suffix=""):
+        """Record the learner's choice on the current step; answer with its feedback."""
+        _ = self._
+        step_id = self._text_arg(data, "step", _)
+        choice_id = self._text_arg(data, "choice", _)
+        if data.get("version") not in (None, self.version):
+            self._sync_with_content()
+            raise bad_request(_("This scenario was changed by the course team. Please reload the page."))
+        self._sync_with_content()
+        scenario = self.scenario
+        try:
+            progress = play.choose(scenario, self._progress(), step_id, choice_id)
+        except play.MoveError as error:
+            raise bad_request(error.message(_)) from None
+        self._store(progress)
+        self._count_choice(step_id, choice_id)
+        if play.is_finished(scenario, progress):
+            self._finish_attempt(scenario)
+        return self._response("feedback", _("Feedback on your choice"))
+
+    @XBlock.json_handler
+    def proceed(self, data, suffix=""):
+        """The learner has read the feedback: show the next step or the end."""
+        self._sync_with_content()
+        if not self.showing_feedback:
+            raise bad_request(self._("There is no feedback to continue from."))
+        self._store(play.acknowledge(self._progress()))
+        return self._response("step")
+
+    @XBlock.json_handler
+    def back(self, data, suffix=""):
+        """Undo the last decision, where the course team allows it."""
+        self._sync_with_content()
+        if not self.allow_back:
+            raise bad_request(self._("Going back is not enabled for this scenario."))
+        try:
+            self._store(play.back(self.scenario, self._progress()))
+        except play.MoveError as error:
+            raise bad_request(error.message(self._)) from None
+        return self._response("step")
+
+    @XBlock.json_handler
+    def restart(self, data, suffix=""):
+        """Start a new attempt after an end, while attempts remain."""
+        self._sync_with_content()
+        if not play.is_finished(self.scenario, self._progress()):
+            raise bad_request(self._("You can start again once you have reached an end."))
+        if not self._attempts_left():
+            raise bad_request(self._("You have used all your attempts."))
+        self._store(play.begin(self.scenario))
+        return self._response("step")
+
+    def _count_choice(self, step_id: str, choice_id: str) -> None:
+        tally = dict(self.choice_tally)
+        counts = dict(tally.get(step_id, {}))
+        counts[choice_id] = counts.get(choice_id, 0) + 1
+        tally[step_id] = counts
+        self.choice_tally = tally
+
+    def _finish_attempt(self, scenario) -> None:
+        earned = play.points(scenario, self.path)
+        self.attempts += 1
+        self.last_points = earned
+        self.last_path = [list(p) for p in self.path]
+        self.last_node_id = self.node_id
+        if self.best_points is None or earned > self.best_points:
+            self.best_points = earned
+        self.publish_grade(self.best_points, max_score(scenario))
+        self.publish_completion(1.0)
+
+    # ------------------------------------------------------------------ reports
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """One row per learner for the Instructor Dashboard's Problem Responses report."""
+        scenario = self.scenario
+        possible = max_score(scenario)
+        count = 0
+        for user_state in user_state_iterator:
+            if limit_responses is not None and count >= limit_responses:
+                return
+            yield user_state.username, self._report_row(scenario, possible, user_state.state)
+            count += 1
+
+    @staticmethod
+    def _report_row(scenario, possible: int, state: dict) -> OrderedDict:
+        def describe(path):
+            return " | ".join(f"{d.step_title or d.step_id}: {plain_text(d.choice.label)}"
+                              for d in play.decisions(scenario, path))
+
+        def harmful(path):
+            return " | ".join(plain_text(d.choice.label) for d in play.decisions(scenario, path)
+                              if d.choice.quality == "harmful")
+
+        last_path = state.get("last_path") or []
+        current_path = state.get("path") or []
+        end = scenario.node(state.get("last_node_id") or "")
+        current = scenario.node(state.get("node_id") or "")
+        attempts = state.get("attempts") or 0
+        return OrderedDict([
+            ("Attempts", attempts),
+            ("Best score", state.get("best_points") if state.get("best_points") is not None else ""),
+            ("Max score", possible),
+            ("Completed", "yes" if attempts else "no"),
+            ("Last outcome", (end.title or end.id) if end is not None else ""),
+            ("Last outcome rating", (end.outcome or "") if end is not None and end.is_end else ""),
+            ("Last path", describe(last_path)),
+            ("Last path ids", " ".join(f"{s}:{c}" for s, c in last_path)),
+            ("Harmful choices in last path", harmful(last_path)),
+            ("Current step", (current.title or current.id) if current is not None else ""),
+            ("Current path", describe(current_path)),
+        ])
+
+    # ------------------------------------------------------------------ workbench
+
+    @staticmethod
+    def workbench_scenarios():
+        """Every scenario we ship, from the files beside this block."""
+        folder = importlib.resources.files(__package__).joinpath(WORKBENCH_DIR)
+        scenarios = []
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".xml"):
+                xml = entry.read_text(encoding="utf-8")
+                title = parse_xml(xml, entry.name).get("display_name") or entry.name
+                scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
+        return scenarios
