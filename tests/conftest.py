@@ -65,3 +65,11 @@ def runtime():
 def load_block(runtime, xml):
     usage_id = runtime.parse_xml_string(xml)
     return runtime.get_block(usage_id), usage_id
+
+
+@pytest.fixture(scope="session")
+def workbench(tmp_path_factory):
+    from .workbench import Workbench
+
+    with Workbench(tmp_path_factory.mktemp("workbench")) as server:
+        yield server

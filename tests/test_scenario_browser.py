@@ -1,0 +1,142 @@
+"""The learner plays a scenario in headless Chromium with the keyboard only; axe-core audits each screen."""
+
+import re
+
+import pytest
+
+from .browser import console_errors, require_browser, run_axe, screenshot, start_chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def driver():
+    require_browser()
+    browser = start_chromium()
+    yield browser
+    browser.quit()
+
+
+def scenario_url(workbench, title_fragment, student):
+    import urllib.request
+
+    for scenario_id in workbench.scenario_ids():
+        html = urllib.request.urlopen(f"{workbench.url}/scenario/{scenario_id}/?student=probe", timeout=30).read()
+        if title_fragment.encode() in html:
+            return f"{workbench.url}/scenario/{scenario_id}/?student={student}"
+    raise AssertionError(title_fragment)
+
+
+def active(driver):
+    return driver.execute_script(
+        "const a = document.activeElement; return {tag: a.tagName, id: a.id, type: a.type || '',"
+        " cls: a.className, text: (a.innerText || a.value || '').slice(0, 80)};")
+
+
+def press(driver, *keys):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    chain = ActionChains(driver)
+    for key in keys:
+        chain.send_keys(key)
+    chain.perform()
+
+
+def tab_to(driver, predicate, limit=60):
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(limit):
+        press(driver, Keys.TAB)
+        if predicate(active(driver)):
+            return active(driver)
+    raise AssertionError(f"keyboard focus never reached the target; last: {active(driver)}")
+
+
+def wait_for(driver, css, timeout=10):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def audit(driver, name):
+    violations = run_axe(driver, ".f2l-scenario")
+    screenshot(driver, name)
+    assert violations == [], violations
+
+
+def test_keyboard_only_play_to_the_end_with_zero_axe_violations(driver, workbench):
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(scenario_url(workbench, "Minimal scenario", "keyboard"))
+    wait_for(driver, ".f2l-choices")
+    audit(driver, "scenario-step")
+    # First option by keyboard: Tab into the radio group, Space selects.
+    focused = tab_to(driver, lambda a: a["type"] == "radio")
+    press(driver, Keys.SPACE)
+    assert driver.execute_script("return document.activeElement.checked") is True, focused
+    tab_to(driver, lambda a: a["tag"] == "BUTTON" and "Confirm" in a["text"])
+    press(driver, Keys.ENTER)
+    wait_for(driver, ".f2l-feedback")
+    focus = active(driver)
+    assert focus["id"].endswith("-feedback"), focus
+    assert "Open questions keep her in control." in driver.find_element("css selector", ".f2l-feedback").text
+    audit(driver, "scenario-feedback")
+    tab_to(driver, lambda a: a["tag"] == "BUTTON" and "Continue" in a["text"])
+    press(driver, Keys.ENTER)
+    wait_for(driver, "form.f2l-choices[data-step='s2']")
+    assert active(driver)["id"].endswith("-step-title")
+    tab_to(driver, lambda a: a["type"] == "radio")
+    press(driver, Keys.SPACE)
+    tab_to(driver, lambda a: a["tag"] == "BUTTON" and "Confirm" in a["text"])
+    press(driver, Keys.ENTER)
+    wait_for(driver, ".f2l-feedback")
+    tab_to(driver, lambda a: a["tag"] == "BUTTON" and "See the outcome" in a["text"])
+    press(driver, Keys.ENTER)
+    wait_for(driver, ".f2l-end")
+    end_text = driver.find_element("css selector", ".f2l-end").text
+    assert "Amira decides to wait" in end_text and "3 of 3 points" in end_text
+    assert active(driver)["id"].endswith("-end-title")
+    audit(driver, "scenario-end")
+    assert console_errors(driver) == []
+
+
+def test_confirming_without_a_choice_explains_and_keeps_focus_in_the_form(driver, workbench):
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(scenario_url(workbench, "Minimal scenario", "no_choice"))
+    wait_for(driver, ".f2l-choices")
+    tab_to(driver, lambda a: a["tag"] == "BUTTON" and "Confirm" in a["text"])
+    press(driver, Keys.ENTER)
+    error = driver.find_element("css selector", ".f2l-form-error")
+    assert error.is_displayed() and "select one of the options" in error.text
+    assert active(driver)["type"] == "radio"
+
+
+def test_reflows_at_320_css_pixels(workbench):
+    require_browser()
+    narrow = start_chromium()
+    try:
+        narrow.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 320, "height": 720, "deviceScaleFactor": 1, "mobile": False})
+        narrow.get(scenario_url(workbench, "Minimal scenario", "phone"))
+        wait_for(narrow, ".f2l-choices")
+        # The workbench page around the block is not ours; the block must fit the width it is given.
+        narrow.execute_script("document.body.prepend(document.querySelector('.f2l-scenario'));")
+        overflowing = narrow.execute_script(
+            "const b = document.querySelector('.f2l-scenario'); const right = document.documentElement.clientWidth;"
+            "return [...b.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > right + 1)"
+            ".map(e => e.outerHTML.slice(0, 80));")
+        screenshot(narrow, "scenario-320px")
+        assert overflowing == []
+    finally:
+        narrow.quit()
+
+
+def test_no_third_party_requests(driver, workbench):
+    driver.get(scenario_url(workbench, "Minimal scenario", "privacy"))
+    wait_for(driver, ".f2l-choices")
+    urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    outside = [u for u in urls if not re.match(r"^https?://127\.0\.0\.1[:/]", u)]
+    assert outside == []

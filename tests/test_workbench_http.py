@@ -1,0 +1,76 @@
+"""f2l_scenario over HTTP in the real xblock-sdk workbench: CSRF, 400 on garbage, attempts."""
+
+import re
+
+import pytest
+
+from .workbench import Client
+
+pytestmark = pytest.mark.workbench
+
+
+def open_scenario(workbench, student, title_fragment="Minimal scenario"):
+    """Open the shipped scenario whose title contains ``title_fragment``; return client, usage id, html."""
+    client = Client(workbench.url, student)
+    for scenario_id in workbench.scenario_ids():
+        status, html = client.get(f"/scenario/{scenario_id}/")
+        assert status == 200, html[-2000:]
+        if title_fragment in html:
+            usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_scenario'", html).group(1)
+            return client, usage_id, html
+    raise AssertionError(f"no workbench scenario titled {title_fragment!r}")
+
+
+def block_body(html):
+    return re.search(r'<div class="f2l-scenario__body".*?</form>', html, re.S).group(0)
+
+
+def test_every_shipped_scenario_renders(workbench):
+    ids = workbench.scenario_ids()
+    assert len(ids) >= 3
+    client = Client(workbench.url, "viewer")
+    for scenario_id in ids:
+        status, html = client.get(f"/scenario/{scenario_id}/")
+        assert status == 200 and 'class="f2l f2l-scenario"' in html, scenario_id
+
+
+def test_static_files_are_served_and_nothing_else(workbench):
+    client = Client(workbench.url, "viewer")
+    assert client.get("/resource/f2l_scenario/static/js/scenario.js")[0] == 200
+    assert client.get("/resource/f2l_scenario/common/static/css/parts.css")[0] == 200
+    assert client.get("/resource/f2l_scenario/block.py")[0] == 404
+    assert client.get("/resource/f2l_scenario/static/../block.py")[0] == 404
+
+
+def test_post_without_csrf_token_is_refused(workbench):
+    client, usage_id, _ = open_scenario(workbench, "no_csrf")
+    status, _ = client.post(usage_id, "choose", {"step": "s1", "choice": "c1"}, csrf=False)
+    assert status == 403
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'"a string"', b'{"step": "s1"}', b'{"step": "s9", "choice": "c1"}',
+                                  b'{"step": "s1", "choice": "zz"}'])
+def test_garbage_is_answered_with_400_and_changes_nothing(workbench, body):
+    client, usage_id, before = open_scenario(workbench, "garbage")
+    status, answer = client.post(usage_id, "choose", body, raw=True)
+    assert status == 400 and isinstance(answer, dict) and answer.get("error")
+    after = open_scenario(workbench, "garbage")[2]
+    assert block_body(after) == block_body(before)
+
+
+def test_get_on_a_handler_is_refused(workbench):
+    client, usage_id, _ = open_scenario(workbench, "getter")
+    assert client.get(f"/handler/{usage_id}/choose/")[0] == 405
+
+
+def test_play_to_the_end_and_attempts_are_enforced_by_the_server(workbench):
+    client, usage_id, _ = open_scenario(workbench, "player")
+    for _attempt in range(2):
+        status, answer = client.post(usage_id, "choose", {"step": "s1", "choice": "c2"})
+        assert status == 200 and "Lecturing can break trust." in answer["html"]
+        status, answer = client.post(usage_id, "proceed", {})
+        assert status == 200 and "Amira stops coming" in answer["html"]
+        status, answer = client.post(usage_id, "restart", {})
+    assert status == 400 and "used all your attempts" in answer["error"]
+    _, _, html = open_scenario(workbench, "player")
+    assert "2 attempts" not in html and "0 attempts left of 2." in html and "Try again" not in html
