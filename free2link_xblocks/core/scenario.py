@@ -306,6 +306,7 @@ def scenario_body_xml(scenario: Scenario) -> str:
     return etree.tostring(scenario_to_element(scenario), encoding="unicode")
 
 
+@lru_cache(maxsize=256)
 def content_version(text: str) -> str:
     """A short fingerprint of stored content, to notice edits made while a learner plays."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

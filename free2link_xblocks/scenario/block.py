@@ -14,6 +14,7 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
 from ..common.base import Free2LinkBlock, bad_request
+from ..common.fields import GeneratedXml
 from ..common.parts import parts_context
 from ..core import play
 from ..core.markup import parse_xml, plain_text
@@ -64,7 +65,7 @@ class ScenarioBlock(Free2LinkBlock):
                            help="How many times a learner may play to an end; 0 means no limit.")
     allow_back = Boolean(display_name="Allow going back", default=False, scope=Scope.settings,
                          help="Let learners undo their last decision before they reach an end.")
-    scenario_xml = String(default=DEFAULT_SCENARIO, scope=Scope.content,
+    scenario_xml = GeneratedXml(default=DEFAULT_SCENARIO, scope=Scope.content,
                           help="The scenario graph in its readable OLX form.")
 
     node_id = String(default="", scope=Scope.user_state, help="Where the learner is.")
@@ -80,6 +81,8 @@ class ScenarioBlock(Free2LinkBlock):
 
     choice_tally = Dict(default={}, scope=Scope.user_state_summary,
                         help="How often each choice was taken: {step id: {choice id: count}}.")
+
+    _ui_text = None  # translated strings, built once per block instance (i.e. per request)
 
     # ------------------------------------------------------------------ content
 
@@ -180,7 +183,9 @@ class ScenarioBlock(Free2LinkBlock):
         )
 
     def _texts(self) -> dict:
-        return ui_text(self.translator, attempts=self.attempts, max_attempts=self.max_attempts)
+        if self._ui_text is None:
+            self._ui_text = ui_text(self.translator)
+        return self._ui_text
 
     def _state(self) -> str:
         scenario = self.scenario

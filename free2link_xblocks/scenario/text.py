@@ -7,7 +7,7 @@ sentences with named placeholders, so translators never assemble fragments.
 from __future__ import annotations
 
 
-def ui_text(t, attempts: int = 0, max_attempts: int = 0) -> dict:
+def ui_text(t) -> dict:
     _ = t.gettext
     return {
         "region": _("Branching scenario"),

@@ -1,0 +1,126 @@
+"""Benchmark f2l_scenario: render and handler latency (10 and 1,000 steps) and learner page weight.
+
+Run: python benchmarks/scenario_bench.py   (in an environment with the package and XBlock installed)
+Prints a table; compares page weight with branching-xblock when that peer is installed
+(pip install branching-xblock) in the same environment.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import importlib.util
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import django  # noqa: E402
+
+django.setup()
+
+from webob import Request  # noqa: E402
+from xblock.runtime import NullI18nService  # noqa: E402
+from xblock.test.toy_runtime import ToyRuntime  # noqa: E402
+
+LEARNER_ASSETS = ["scenario/static/js/scenario.js", "scenario/static/css/scenario.css", "common/static/css/parts.css"]
+
+
+def chain_scenario(steps: int) -> str:
+    """A scenario of ``steps`` steps, each with a chat, an advert and three choices."""
+    parts = [f'<f2l_scenario display_name="Bench {steps}">']
+    for i in range(steps):
+        nxt = f"s{i + 1}" if i < steps - 1 else "good"
+        parts.append(
+            f'<step id="s{i}" title="Step {i}"><p>Narrative of step {i} with <em>some</em> text.</p>'
+            f'<chat platform="Instagram"><message from="Recruiter" time="21:0{i % 10}">Offer {i}</message>'
+            f'<message from="Amira" self="true">Reply {i}</message></chat>'
+            f'<choice next="{nxt}" points="2" quality="good"><label>Good {i}</label><feedback>Why good {i}</feedback></choice>'
+            f'<choice next="{nxt}" points="1" quality="partial"><label>Partial {i}</label><feedback>Why partial</feedback></choice>'
+            f'<choice next="poor" points="0" quality="harmful"><label>Harmful {i}</label><feedback>Why harmful</feedback></choice>'
+            "</step>")
+    parts.append('<end id="good" title="Good" outcome="good"><p>Debrief</p></end>')
+    parts.append('<end id="poor" title="Poor" outcome="poor"><p>Debrief</p></end></f2l_scenario>')
+    return "".join(parts)
+
+
+def timed(func, repeat: int) -> float:
+    """Median wall time of ``func`` in milliseconds."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def call(runtime, block, handler, payload):
+    request = Request.blank("/", method="POST", body=json.dumps(payload).encode())
+    response = runtime.handle(block, handler, request)
+    assert response.status_int == 200, response.body
+    return response
+
+
+def bench_scenario(steps: int, repeat: int) -> dict:
+    runtime = ToyRuntime("bench")
+    runtime._services["i18n"] = NullI18nService()
+    xml = chain_scenario(steps)
+    start = time.perf_counter()
+    usage = runtime.parse_xml_string(xml)
+    import_ms = (time.perf_counter() - start) * 1000
+    block = runtime.get_block(usage)
+    first_html = runtime.render(block, "student_view").content
+    render_ms = timed(lambda: runtime.render(block, "student_view"), repeat)
+
+    def one_move():
+        step = block.node_id
+        call(runtime, block, "choose", {"step": step, "choice": "c1"})
+        call(runtime, block, "proceed", {})
+
+    move_ms = timed(one_move, min(repeat, steps - 1))
+    return {"steps": steps, "import_ms": import_ms, "render_ms": render_ms, "move_ms": move_ms,
+            "html_bytes": len(first_html.encode()), "html_gz": len(gzip.compress(first_html.encode(), 9))}
+
+
+def asset_weight(files) -> tuple[int, int]:
+    raw = b"".join(Path(f).read_bytes() for f in files)
+    return len(raw), len(gzip.compress(raw, 9))
+
+
+def peer_assets() -> list[Path] | None:
+    """branching-xblock's learner bundle (what its student_view adds), if installed."""
+    if importlib.util.find_spec("branching_xblock") is None:
+        return None
+    root = Path(importlib.resources.files("branching_xblock"))
+    found = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".js", ".css")
+             and "studio" not in p.name.lower() and "test" not in str(p).lower()]
+    return found or None
+
+
+def main() -> None:
+    print("f2l_scenario benchmark (ToyRuntime, median of repeated runs)")
+    print(f"{'steps':>6} {'import ms':>10} {'render ms':>10} {'choose+continue ms':>19} {'HTML B':>8} {'HTML gz B':>10}")
+    for steps, repeat in ((10, 200), (1000, 50)):
+        r = bench_scenario(steps, repeat)
+        print(f"{r['steps']:>6} {r['import_ms']:>10.1f} {r['render_ms']:>10.2f} {r['move_ms']:>19.2f} "
+              f"{r['html_bytes']:>8} {r['html_gz']:>10}")
+    package = Path(importlib.resources.files("free2link_xblocks"))
+    raw, gz = asset_weight([package / f for f in LEARNER_ASSETS])
+    print(f"\nlearner JS+CSS: {raw} B raw, {gz} B gzip -9 (target <= 12288 B): "
+          f"{'OK' if gz <= 12288 else 'OVER TARGET'}")
+    peer = peer_assets()
+    if peer:
+        peer_raw, peer_gz = asset_weight(peer)
+        print(f"peer branching-xblock learner JS+CSS ({len(peer)} files): {peer_raw} B raw, {peer_gz} B gzip -9 "
+              f"-> ours is {peer_gz / gz:.1f}x smaller")
+    else:
+        print("peer branching-xblock not installed: pip install branching-xblock to compare in the same run")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The free2link command line: validate scenario files."""
+
+import subprocess
+import sys
+
+from free2link_xblocks.cli import main
+
+GOOD = open("tests/data/amira.xml", encoding="utf-8").read()
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_clean_file_exits_0(tmp_path, capsys):
+    assert main(["validate", str(write(tmp_path, "ok.xml", GOOD))]) == 0
+    assert "1 file(s) OK" in capsys.readouterr().err
+
+
+def test_errors_are_listed_with_file_line_and_step_and_exit_1(tmp_path, capsys):
+    bad = write(tmp_path, "bad.xml", GOOD.replace('next="s2"', 'next="s7"').replace('points="1"', 'points="-3"'))
+    assert main(["validate", str(bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert f'{bad}:8: step s1: choice c1 leads to "s7", which does not exist' in out
+    assert any(line.startswith(f"{bad}:19: step s2: points must be a whole number") for line in out), out
+
+
+def test_scenarios_inside_a_vertical_are_found(tmp_path, capsys):
+    vertical = write(tmp_path, "unit.xml", f'<vertical display_name="U">\n<html/>\n{GOOD}</vertical>')
+    assert main(["validate", str(vertical)]) == 0
+
+
+def test_malformed_xml_and_missing_files_are_errors_not_tracebacks(tmp_path, capsys):
+    broken = write(tmp_path, "broken.xml", "<f2l_scenario>\n<step id='a'>\n</f2l_scenario>")
+    assert main(["validate", str(broken), str(tmp_path / "missing.xml")]) == 1
+    out = capsys.readouterr().out
+    assert f"{broken}:3: not well-formed XML" in out
+    assert "missing.xml: cannot read the file" in out
+
+
+def test_the_console_script_is_installed():
+    result = subprocess.run([sys.executable, "-m", "free2link_xblocks.cli", "validate", "tests/data/amira.xml"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
