@@ -222,3 +222,43 @@ def test_staff_see_the_class_tally_and_learners_do_not(block):
     html = staff.render(staff_block, "student_view").content
     assert "How the class chose" in html
     assert re.search(r"Tell her it is obviously a trafficker\..*?<td>1</td><td>100%</td>", html, re.S)
+
+
+# ------------------------------------------------------------------ Studio
+
+
+def studio_payload(block, **changes):
+    payload = {"display_name": "Edited", "weight": "2", "max_attempts": "3", "allow_back": False,
+               "olx": block.scenario_xml}
+    payload.update(changes)
+    return payload
+
+
+def test_studio_view_renders_the_settings_and_olx(runtime, block):
+    html = runtime.render(block, "studio_view").content
+    assert 'name="max_attempts" value="2"' in html and "Elena_Jobs" in html and "Maximum score: 3" in html
+
+
+def test_studio_saves_valid_content(runtime, block):
+    olx = block.scenario_xml.replace('points="2"', 'points="5"')
+    status, answer = runtime.call(block, "studio_submit", studio_payload(block, olx=olx))
+    assert status == 200 and "Maximum score: 6" in answer["summary"]
+    assert block.display_name == "Edited" and block.weight == 2.0 and block.max_attempts == 3
+    assert block.max_score() == 6
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"olx": "<f2l_scenario><step id='a'>"}, "not well-formed XML"),
+    ({"olx": AMIRA.split("<f2l_scenario")[0] + "<f2l_scenario><step id='a'><choice next='b'><label>x</label>"
+             "</choice></step><end id='e'/></f2l_scenario>"}, 'choice c1 leads to "b", which does not exist'),
+    ({"olx": '<!DOCTYPE x [<!ENTITY e "boom">]><f2l_scenario/>'}, "DOCTYPE and ENTITY declarations"),
+    ({"weight": "-1"}, "weight must be a number"),
+    ({"max_attempts": "2.5"}, "whole number from 0 to 1000"),
+    ({"display_name": ""}, "display name must be"),
+    ({"allow_back": "yes"}, "must be true or false"),
+])
+def test_studio_refuses_invalid_input_and_stores_nothing(runtime, block, changes, expected):
+    before = (block.scenario_xml, block.display_name, block.weight, block.max_attempts, block.allow_back)
+    status, answer = runtime.call(block, "studio_submit", studio_payload(block, **changes))
+    assert status == 400 and expected in answer["error"], answer
+    assert (block.scenario_xml, block.display_name, block.weight, block.max_attempts, block.allow_back) == before

@@ -140,3 +140,27 @@ def test_no_third_party_requests(driver, workbench):
     urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     outside = [u for u in urls if not re.match(r"^https?://127\.0\.0\.1[:/]", u)]
     assert outside == []
+
+
+def test_studio_editor_reports_errors_saves_and_passes_axe(driver, workbench):
+    from selenium.webdriver.common.by import By
+
+    url = scenario_url(workbench, "Minimal scenario", "author").replace("/?student=", "/studio_view/?student=")
+    driver.get(url)
+    wait_for(driver, ".f2l-studio textarea")
+    violations = run_axe(driver, ".f2l-studio")
+    assert violations == [], violations
+    textarea = driver.find_element(By.CSS_SELECTOR, ".f2l-studio textarea")
+    original = textarea.get_attribute("value")
+    driver.execute_script("arguments[0].value = arguments[1]", textarea, original.replace('next="s2"', 'next="s9"'))
+    driver.find_element(By.CSS_SELECTOR, ".f2l-studio button[type=submit]").click()
+    errors = wait_for(driver, ".f2l-studio__errors li")
+    assert 'leads to "s9", which does not exist' in errors.text
+    assert active(driver)["cls"] == "f2l-studio__errors"
+    screenshot(driver, "scenario-studio-error")
+    driver.execute_script("arguments[0].value = arguments[1]", textarea, original)
+    driver.find_element(By.CSS_SELECTOR, ".f2l-studio button[type=submit]").click()
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(
+        lambda d: "Saved." in d.find_element(By.CSS_SELECTOR, ".f2l-studio__summary").text)

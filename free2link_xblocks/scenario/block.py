@@ -45,6 +45,7 @@ DEFAULT_SCENARIO = """<f2l_scenario>
 </f2l_scenario>"""
 
 WORKBENCH_DIR = "workbench"
+MAX_OLX_CHARS = 2_000_000
 # Fields written as attributes of <f2l_scenario> and read back from them.
 SETTINGS_FIELDS = ("display_name", "weight", "max_attempts", "allow_back")
 
@@ -373,6 +374,79 @@ class ScenarioBlock(Free2LinkBlock):
             self.best_points = earned
         self.publish_grade(self.best_points, max_score(scenario))
         self.publish_completion(1.0)
+
+    # ------------------------------------------------------------------ Studio
+
+    def studio_view(self, context=None):
+        """Settings and the scenario's OLX; the server validates before anything is stored."""
+        uid = self.dom_id()
+        html = self.render_template("studio.html", {
+            "uid": uid, "t": self._texts(), "display_name": self.display_name,
+            "weight": "" if self.weight is None else self.weight, "max_attempts": self.max_attempts,
+            "allow_back": self.allow_back, "olx": self.scenario_xml, "summary": self._summary(self.scenario),
+        })
+        return self.fragment(html, css=["common/static/css/parts.css", "static/css/scenario.css"],
+                             js="static/js/studio.js", init="Free2LinkScenarioStudio", init_args={})
+
+    def _summary(self, scenario) -> str:
+        return self._("Steps: {steps}. Ends: {ends}. Maximum score: {points}.").format(
+            steps=len(scenario.steps), ends=len(scenario.ends), points=max_score(scenario))
+
+    @XBlock.json_handler
+    def studio_submit(self, data, suffix=""):
+        """Store new settings and content, all or nothing: any problem is reported, nothing saved."""
+        _ = self._
+        if not isinstance(data, dict):
+            raise bad_request(_("The request must be a JSON object."))
+        settings, errors = self._clean_settings(data)
+        olx = data.get("olx")
+        scenario = None
+        if not isinstance(olx, str) or not olx.strip() or len(olx) > MAX_OLX_CHARS:
+            errors.append(_("The scenario OLX is missing or too long."))
+        else:
+            try:
+                root = parse_xml(olx)
+                scenario, problems = parse_scenario_element(root)
+                errors.extend(p.format(gettext=_) for p in problems if p.is_error)
+                if set(root.attrib) & set(SETTINGS_FIELDS):
+                    errors.append(_("Set the display name, weight, attempts and going back in the fields above, "
+                                    "not as attributes in the OLX."))
+            except ContentError as error:
+                errors.extend(p.format(gettext=_) for p in error.problems)
+        if errors:
+            raise bad_request("\n".join(errors))  # one problem per line
+        for name, value in settings.items():
+            setattr(self, name, value)
+        self.scenario_xml = scenario_body_xml(scenario)
+        return {"summary": _("Saved.") + " " + self._summary(scenario)}
+
+    def _clean_settings(self, data) -> tuple[dict, list]:
+        _ = self._
+        errors, settings = [], {}
+        name = data.get("display_name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 255:
+            errors.append(_("The display name must be between 1 and 255 characters."))
+        else:
+            settings["display_name"] = name.strip()
+        try:
+            weight = float(data.get("weight"))
+            if not 0 <= weight < 1e6:
+                raise ValueError
+            settings["weight"] = weight
+        except (TypeError, ValueError):
+            errors.append(_("The weight must be a number of at least 0."))
+        try:
+            attempts = data.get("max_attempts")
+            if isinstance(attempts, bool) or int(attempts) != float(attempts) or not 0 <= int(attempts) <= 1000:
+                raise ValueError
+            settings["max_attempts"] = int(attempts)
+        except (TypeError, ValueError):
+            errors.append(_("Maximum attempts must be a whole number from 0 to 1000."))
+        if not isinstance(data.get("allow_back"), bool):
+            errors.append(_("\"Let learners go back\" must be true or false."))
+        else:
+            settings["allow_back"] = data["allow_back"]
+        return settings, errors
 
     # ------------------------------------------------------------------ reports
 

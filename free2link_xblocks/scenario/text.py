@@ -38,6 +38,18 @@ def ui_text(t) -> dict:
         "tally_heading": _("How the class chose (visible to course staff only)"),
         "tally_total": _("Choices made at this step: {total}"),
         "tally_none": _("No learner has reached this step yet."),
+        "display_name": _("Display name"),
+        "weight": _("Weight"),
+        "weight_help": _("How many points this scenario is worth in the course grade."),
+        "max_attempts": _("Maximum attempts"),
+        "max_attempts_help": _("How many times a learner may play to an end; 0 means no limit."),
+        "allow_back": _("Let learners go back to the previous step"),
+        "olx": _("Scenario (OLX)"),
+        "olx_help": _("Steps, choices and ends in the readable OLX form described in the README. "
+                      "Nothing is saved while there are errors."),
+        "save": _("Save"),
+        "cancel": _("Cancel"),
+        "saving": _("Saving"),
         "quality": {
             "good": _("A helpful choice"),
             "partial": _("A partly helpful choice"),
