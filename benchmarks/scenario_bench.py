@@ -40,10 +40,11 @@ def chain_scenario(steps: int) -> str:
             f'<step id="s{i}" title="Step {i}"><p>Narrative of step {i} with <em>some</em> text.</p>'
             f'<chat platform="Instagram"><message from="Recruiter" time="21:0{i % 10}">Offer {i}</message>'
             f'<message from="Amira" self="true">Reply {i}</message></chat>'
-            f'<choice next="{nxt}" points="2" quality="good"><label>Good {i}</label><feedback>Why good {i}</feedback></choice>'
-            f'<choice next="{nxt}" points="1" quality="partial"><label>Partial {i}</label><feedback>Why partial</feedback></choice>'
-            f'<choice next="poor" points="0" quality="harmful"><label>Harmful {i}</label><feedback>Why harmful</feedback></choice>'
-            "</step>")
+            + "".join(
+                f'<choice next="{target}" points="{points}" quality="{quality}"><label>{quality} {i}</label>'
+                f"<feedback>Why {quality} {i}</feedback></choice>"
+                for target, points, quality in ((nxt, 2, "good"), (nxt, 1, "partial"), ("poor", 0, "harmful")))
+            + "</step>")
     parts.append('<end id="good" title="Good" outcome="good"><p>Debrief</p></end>')
     parts.append('<end id="poor" title="Poor" outcome="poor"><p>Debrief</p></end></f2l_scenario>')
     return "".join(parts)
