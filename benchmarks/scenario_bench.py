@@ -88,6 +88,30 @@ def bench_scenario(steps: int, repeat: int) -> dict:
             "html_bytes": len(first_html.encode()), "html_gz": len(gzip.compress(first_html.encode(), 9))}
 
 
+def bench_peer(steps: int, repeat: int) -> dict | None:
+    """branching-xblock on the same chain (3 choices a node), if installed: render and one choice."""
+    if importlib.util.find_spec("branching_xblock") is None:
+        return None
+    runtime = ToyRuntime("peer")
+    runtime._services["i18n"] = NullI18nService()
+    block = runtime.get_block(runtime.parse_xml_string("<branching_xblock/>"))
+    nodes = {}
+    for i in range(steps):
+        nxt = f"s{i + 1}" if i < steps - 1 else "good"
+        nodes[f"s{i}"] = {"id": f"s{i}", "content": f"<p>Narrative of step {i}</p>", "choices": [
+            {"text": f"good {i}", "target_node_id": nxt, "score": 2},
+            {"text": f"partial {i}", "target_node_id": nxt, "score": 1},
+            {"text": f"harmful {i}", "target_node_id": "poor", "score": 0}]}
+    nodes["good"] = {"id": "good", "content": "<p>Debrief</p>", "choices": []}
+    nodes["poor"] = {"id": "poor", "content": "<p>Debrief</p>", "choices": []}
+    block.scenario_data = {"nodes": nodes, "start_node_id": "s0"}
+    block.enable_scoring = True
+    block.save()
+    render_ms = timed(lambda: runtime.render(block, "student_view"), repeat)
+    move_ms = timed(lambda: call(runtime, block, "select_choice", {"choice_index": 0}), min(repeat, steps - 1))
+    return {"steps": steps, "render_ms": render_ms, "move_ms": move_ms}
+
+
 def asset_weight(files) -> tuple[int, int]:
     raw = b"".join(Path(f).read_bytes() for f in files)
     return len(raw), len(gzip.compress(raw, 9))
@@ -110,6 +134,11 @@ def main() -> None:
         r = bench_scenario(steps, repeat)
         print(f"{r['steps']:>6} {r['import_ms']:>10.1f} {r['render_ms']:>10.2f} {r['move_ms']:>19.2f} "
               f"{r['html_bytes']:>8} {r['html_gz']:>10}")
+    for steps, repeat in ((10, 200), (1000, 50)):
+        peer = bench_peer(steps, repeat)
+        if peer:
+            print(f"{'peer':>6} branching-xblock, {steps} steps: render {peer['render_ms']:.2f} ms (a mount point; "
+                  f"its JS renders in the browser), one choice {peer['move_ms']:.2f} ms")
     package = Path(importlib.resources.files("free2link_xblocks"))
     raw, gz = asset_weight([package / f for f in LEARNER_ASSETS])
     print(f"\nlearner JS+CSS: {raw} B raw, {gz} B gzip -9 (target <= 12288 B): "
