@@ -262,3 +262,11 @@ def test_studio_refuses_invalid_input_and_stores_nothing(runtime, block, changes
     status, answer = runtime.call(block, "studio_submit", studio_payload(block, **changes))
     assert status == 400 and expected in answer["error"], answer
     assert (block.scenario_xml, block.display_name, block.weight, block.max_attempts, block.allow_back) == before
+
+
+def test_a_choice_made_on_an_outdated_page_is_refused(runtime, block):
+    html = html_of(runtime, block)
+    version = re.search(r'data-version="([0-9a-f]+)"', html).group(1)
+    block.scenario_xml = scenario_body_xml(load_scenario(AMIRA.replace("Open questions", "Questions")))
+    status, result = runtime.call(block, "choose", {"step": "s1", "choice": "c1", "version": version})
+    assert status == 400 and "reload" in result["error"] and block.path == []

@@ -200,7 +200,8 @@ class ScenarioBlock(Free2LinkBlock):
 
     def _render_body(self) -> str:
         state = self._state()
-        context = {"uid": self.dom_id(), "state": state, "t": self._texts(), "notice": self._take_notice()}
+        context = {"uid": self.dom_id(), "state": state, "t": self._texts(), "notice": self._take_notice(),
+                   "version": self.version}
         scenario = self.scenario
         if state in ("step", "feedback"):
             step_id = self.path[-1][0] if state == "feedback" else self.node_id

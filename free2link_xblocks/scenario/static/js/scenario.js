@@ -62,7 +62,8 @@ function Free2LinkScenario(runtime, element, args) {
       if (first) { first.focus(); }
       return;
     }
-    send("choose", {step: form.getAttribute("data-step"), choice: picked.value});
+    send("choose", {step: form.getAttribute("data-step"), choice: picked.value,
+                    version: form.getAttribute("data-version")});
   });
 
   body.addEventListener("click", function (event) {

@@ -1,0 +1,83 @@
+"""Every string the scenario shows goes through the i18n service: none is left in English."""
+
+import re
+
+from lxml import html as lxml_html
+
+from .conftest import RecordingRuntime, load_block
+
+AMIRA = open("tests/data/amira.xml", encoding="utf-8").read()
+
+
+class PseudoTranslation:
+    """Wraps every translated string in ⟦…⟧ so untranslated text stands out."""
+
+    def gettext(self, message):
+        return f"⟦{message}⟧"
+
+    def ngettext(self, singular, plural, count):
+        return f"⟦{singular if count == 1 else plural}⟧"
+
+    def __getattr__(self, name):
+        raise AttributeError(name)
+
+
+AUTHOR_CONTENT = (".f2l-text", ".f2l-chat__sender", ".f2l-chat__time", ".f2l-chat__text", ".f2l-advert__title",
+                  ".f2l-advert__text", ".f2l-choices__label", ".f2l-feedback__choice dd", ".f2l-feedback__text",
+                  ".f2l-step__title", ".f2l-end__title", ".f2l-title", ".f2l-recap__step", ".f2l-tally__title",
+                  ".f2l-tally__table th", ".f2l-tally__table td", "textarea", "script")
+
+
+def untranslated_text(markup):
+    """Visible text and attribute values that are neither translated nor author content."""
+    tree = lxml_html.fromstring(f"<div>{markup}</div>")
+    for selector in AUTHOR_CONTENT:
+        for element in _select(tree, selector):
+            element.drop_tree()
+    leftovers = []
+    for text in tree.itertext():
+        stripped = re.sub(r"⟦[^⟧]*⟧", "", text).strip()
+        if re.search(r"[A-Za-z]{2,}", stripped):
+            leftovers.append(stripped)
+    for element in tree.iter():
+        for name in ("aria-label", "title", "placeholder", "alt") + tuple(a for a in element.attrib
+                                                                          if a.startswith("data-msg")):
+            value = element.get(name)
+            if value and not re.fullmatch(r"⟦[^⟧]*⟧", value):
+                leftovers.append(f"{name}={value}")
+    return leftovers
+
+
+def _select(tree, selector):
+    # css selectors without the cssselect package: class and descendant forms used above only
+    parts = selector.split()
+    found = [tree]
+    for part in parts:
+        tag, _, cls = part.partition(".")
+        xpath = f".//{tag or '*'}" + (f"[contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')]" if cls else "")
+        found = [m for f in found for m in f.xpath(xpath)]
+    return found
+
+
+def test_every_view_state_is_fully_translated():
+    runtime = RecordingRuntime("learner", staff=True, i18n=PseudoTranslation())
+    block = load_block(runtime, AMIRA)[0]
+    views = [runtime.render(block, "student_view").content]
+    views.append(runtime.call(block, "choose", {"step": "s1", "choice": "c1"})[1]["html"])
+    views.append(runtime.call(block, "proceed")[1]["html"])
+    views.append(runtime.call(block, "choose", {"step": "s2", "choice": "c1"})[1]["html"])
+    views.append(runtime.call(block, "proceed")[1]["html"])
+    views.append(runtime.render(block, "student_view").content)  # end screen, with the staff tally
+    views.append(runtime.render(block, "studio_view").content)
+    runtime.call(block, "restart")
+    views.append(runtime.call(block, "choose", {"step": "s1", "choice": "c2"})[1]["html"])
+    views.append(runtime.call(block, "proceed")[1]["html"])  # attempts used up
+    for markup in views:
+        assert untranslated_text(markup) == []
+
+
+def test_handler_errors_are_translated():
+    runtime = RecordingRuntime("learner", i18n=PseudoTranslation())
+    block = load_block(runtime, AMIRA)[0]
+    status, answer = runtime.call(block, "choose", {"step": "nope", "choice": "c1"})
+    assert status == 400 and re.fullmatch(r"⟦[^⟧]*⟧", answer["error"])
