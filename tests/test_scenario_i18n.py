@@ -25,7 +25,7 @@ class PseudoTranslation:
 AUTHOR_CONTENT = (".f2l-text", ".f2l-chat__sender", ".f2l-chat__time", ".f2l-chat__text", ".f2l-advert__title",
                   ".f2l-advert__text", ".f2l-choices__label", ".f2l-feedback__choice dd", ".f2l-feedback__text",
                   ".f2l-step__title", ".f2l-end__title", ".f2l-title", ".f2l-recap__step", ".f2l-tally__title",
-                  ".f2l-tally__table th", ".f2l-tally__table td", "textarea", "script")
+                  ".f2l-tally__table th", ".f2l-tally__table td", "textarea", "script", "caption")
 
 
 def untranslated_text(markup):
