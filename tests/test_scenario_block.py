@@ -236,7 +236,8 @@ def studio_payload(block, **changes):
 
 def test_studio_view_renders_the_settings_and_olx(runtime, block):
     html = runtime.render(block, "studio_view").content
-    assert 'name="max_attempts" value="2"' in html and "Elena_Jobs" in html and "Maximum score: 3" in html
+    assert re.search(r'name="max_attempts" data-kind="count" value="2"', html)
+    assert "Elena_Jobs" in html and "Maximum score: 3" in html
 
 
 def test_studio_saves_valid_content(runtime, block):
@@ -252,10 +253,12 @@ def test_studio_saves_valid_content(runtime, block):
     ({"olx": AMIRA.split("<f2l_scenario")[0] + "<f2l_scenario><step id='a'><choice next='b'><label>x</label>"
              "</choice></step><end id='e'/></f2l_scenario>"}, 'choice c1 leads to "b", which does not exist'),
     ({"olx": '<!DOCTYPE x [<!ENTITY e "boom">]><f2l_scenario/>'}, "DOCTYPE and ENTITY declarations"),
-    ({"weight": "-1"}, "weight must be a number"),
-    ({"max_attempts": "2.5"}, "whole number from 0 to 1000"),
-    ({"display_name": ""}, "display name must be"),
-    ({"allow_back": "yes"}, "must be true or false"),
+    ({"weight": "-1"}, "weight must be a number of at least 0"),
+    ({"max_attempts": "2.5"}, "max_attempts must be a whole number from 0 to 1000"),
+    ({"display_name": ""}, "display_name must be between 1 and 255 characters"),
+    ({"allow_back": "maybe"}, "allow_back must be true or false"),
+    ({"olx": '<f2l_scenario max_attempts="9"><step id="a"><choice next="e"><label>x</label></choice></step>'
+             '<end id="e"/></f2l_scenario>'}, "not as attributes in the OLX: max_attempts"),
 ])
 def test_studio_refuses_invalid_input_and_stores_nothing(runtime, block, changes, expected):
     before = (block.scenario_xml, block.display_name, block.weight, block.max_attempts, block.allow_back)

@@ -11,12 +11,23 @@ import re
 from functools import cache
 
 from django.template import Context, Engine
+from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError, JsonHandlerError
+from xblock.fields import Scope
+
+from ..core.content import content_version
+from ..core.markup import parse_xml
+from ..core.problems import ContentError
+from ..core.settings import parse_setting
+from .text import common_text
 
 PACKAGE = "free2link_xblocks"
 COMMON_TEMPLATES = importlib.resources.files(PACKAGE).joinpath("common", "templates")
+MAX_OLX_CHARS = 2_000_000
+# Attributes the runtime writes on any block's root element; not ours to read.
+RUNTIME_ATTRIBUTES = {"url_name", "xblock-family", "filename"}
 # Served files: <block>/static/... of the block itself, or common/static/... shared by all.
 _RESOURCE = re.compile(r"^(static|common/static)/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
 
@@ -69,8 +80,22 @@ class Free2LinkBlock(XBlock):
 
     resources_dir = ""
     public_dir = "static"
-    # Set by each block: the python package holding its templates/ and static/.
-    block_package = PACKAGE
+    # Declared by each block ------------------------------------------------
+    block_package = PACKAGE  # the python package holding its templates/, static/ and workbench/
+    content_field = ""  # the field holding the canonical content XML
+    settings_spec: tuple = ()  # core.settings.Setting entries, written as root attributes
+    content_attributes: tuple = ()  # root attributes that are part of the content (e.g. start)
+    parse_content = None  # staticmethod: element -> (model, problems)
+    write_content = None  # staticmethod: (model, root) -> element
+    load_content = None  # staticmethod: canonical text -> model (cached)
+    ui_text = None  # staticmethod: Translator -> dict of every string the block shows
+
+    _texts_cache = None  # translated strings, built once per block instance (i.e. per request)
+
+    def texts(self) -> dict:
+        if self._texts_cache is None:
+            self._texts_cache = {**common_text(self.translator), **type(self).ui_text(self.translator)}
+        return self._texts_cache
 
     # ------------------------------------------------------------------ translation
 
@@ -111,6 +136,137 @@ class Free2LinkBlock(XBlock):
         else:
             root = importlib.resources.files(cls.block_package)
         return root.joinpath(uri).open("rb")
+
+    # ------------------------------------------------------------------ content and OLX
+
+    @property
+    def content_xml(self) -> str:
+        return getattr(self, self.content_field)
+
+    @property
+    def model(self):
+        return type(self).load_content(self.content_xml)
+
+    @property
+    def version(self) -> str:
+        return content_version(self.content_xml)
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Read the readable OLX form; any error names the line and node, and nothing is stored."""
+        model, problems = cls.parse_content(node)
+        if any(p.is_error for p in problems):
+            raise ContentError(problems, getattr(node, "base", None))
+        block = runtime.construct_xblock_from_class(cls, keys)
+        block.store_content(model, model.settings)
+        own = {s.name for s in cls.settings_spec} | set(cls.content_attributes)
+        for name, value in node.items():
+            field = block.fields.get(name)
+            if name not in own and field is not None and field.scope in (Scope.settings, Scope.content):
+                setattr(block, name, field.from_string(value))
+        return block
+
+    def store_content(self, model, settings: dict) -> None:
+        root = type(self).write_content(model, None)
+        setattr(self, self.content_field, etree.tostring(root, encoding="unicode"))
+        for name, value in settings.items():
+            setattr(self, name, value)
+
+    def add_xml_to_node(self, node):
+        """Write the same readable form, with settings as attributes of the root element."""
+        node.tag = self.scope_ids.block_type
+        node.set("xblock-family", self.entry_point)
+        for name, field in self.fields.items():
+            if name in (self.content_field, "children", "parent") or field.scope not in (Scope.settings, Scope.content):
+                continue
+            if field.is_set_on(self):
+                value = field.to_string(field.read_from(self))
+                node.set(name, "" if value is None else value)
+        type(self).write_content(self.model, node)
+
+    @classmethod
+    def workbench_scenarios(cls):
+        """Every example we ship for this block, from the ``workbench/`` files beside it."""
+        folder = importlib.resources.files(cls.block_package).joinpath("workbench")
+        scenarios = []
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".xml"):
+                xml = entry.read_text(encoding="utf-8")
+                title = parse_xml(xml, entry.name).get("display_name") or entry.name
+                scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
+        return scenarios
+
+    # ------------------------------------------------------------------ Studio
+
+    def studio_view(self, context=None):
+        """Settings and the content's OLX; the server validates before anything is stored."""
+        uid = self.dom_id()
+        texts = self.texts()
+        settings = []
+        for setting in self.settings_spec:
+            value = getattr(self, setting.name)
+            settings.append({"name": setting.name, "kind": setting.kind, "value": "" if value is None else value,
+                             "label": texts["settings"][setting.name][0], "help": texts["settings"][setting.name][1],
+                             "choices": [(c, texts["settings"].get(f"{setting.name}.{c}", c)) for c in setting.choices]})
+        html = self.render_template("studio.html", {
+            "uid": uid, "t": texts, "settings": settings, "olx": self.content_xml, "summary": self.summary(self.model),
+        })
+        return self.fragment(html, css=["common/static/css/parts.css", "common/static/css/studio.css"],
+                             js="common/static/js/studio.js",
+                             init="Free2LinkStudio", init_args={})
+
+    def summary(self, model) -> str:
+        """One line about the content, shown in the editor after each save (overridden by blocks)."""
+        return ""
+
+    @XBlock.json_handler
+    def studio_submit(self, data, suffix=""):
+        """Store new settings and content, all or nothing: every problem is reported, nothing saved."""
+        _ = self._
+        if not isinstance(data, dict):
+            raise bad_request(_("The request must be a JSON object."))
+        problems = []
+        settings = {}
+        for setting in self.settings_spec:
+            value = parse_setting(setting, data.get(setting.name), problems)
+            if value is not None:
+                settings[setting.name] = value
+        errors = [p.format(gettext=_) for p in problems]
+        model = None
+        olx = data.get("olx")
+        if not isinstance(olx, str) or not olx.strip() or len(olx) > MAX_OLX_CHARS:
+            errors.append(_("The OLX is missing or too long."))
+        else:
+            try:
+                root = parse_xml(olx)
+                model, content_problems = type(self).parse_content(root)
+                errors.extend(p.format(gettext=_) for p in content_problems if p.is_error)
+                if set(root.attrib) & {s.name for s in self.settings_spec}:
+                    errors.append(_("Set these settings in the fields above, not as attributes in the OLX: "
+                                    "{names}.").format(names=", ".join(sorted(set(root.attrib) & {
+                                        s.name for s in self.settings_spec}))))
+            except ContentError as error:
+                errors.extend(p.format(gettext=_) for p in error.problems)
+        if errors:
+            raise bad_request("\n".join(errors))  # one problem per line
+        self.store_content(model, settings)
+        return {"summary": _("Saved.") + " " + self.summary(model)}
+
+    # ------------------------------------------------------------------ handler input
+
+    def text_arg(self, data, name: str) -> str:
+        """A short string argument of a JSON request, or a 400 that says which one is wrong."""
+        if not isinstance(data, dict):
+            raise bad_request(self._("The request must be a JSON object."))
+        value = data.get(name)
+        if not isinstance(value, str) or not value or len(value) > 200:
+            raise bad_request(self._("The request is missing a valid \"{name}\".").format(name=name))
+        return value
+
+    def check_version(self, data) -> None:
+        """Refuse an answer given on a page that shows older content than the course team's latest."""
+        if isinstance(data, dict) and data.get("version") not in (None, self.version):
+            raise bad_request(self._("This exercise was changed by the course team. Please reload the page."))
 
     # ------------------------------------------------------------------ people
 

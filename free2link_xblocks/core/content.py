@@ -15,7 +15,9 @@ Everything is sanitised when it is parsed, so the model only ever holds safe mar
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -181,3 +183,9 @@ def append_parts(parent, parts) -> None:
             if part.title:
                 advert.set("title", part.title)
             set_markup(advert, part.markup)
+
+
+@lru_cache(maxsize=256)
+def content_version(text: str) -> str:
+    """A short fingerprint of stored content, to notice edits made while a learner is in the middle."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -11,23 +11,22 @@ call the same functions.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lxml import etree
 
-from .content import Part, append_parts, parse_bool, parse_parts, set_markup
+from .content import Part, append_parts, content_version, parse_parts, set_markup
 from .graph import reachable, strongly_connected_components
 from .markup import local_name, parse_xml, sanitize_element_content
 from .problems import ERROR, N_, WARNING, ContentError, Problem
+from .settings import Setting, parse_settings, unknown_attributes
 
 ROOT_TAG = "f2l_scenario"
 OUTCOMES = ("good", "mixed", "poor")
 QUALITIES = ("good", "partial", "harmful")
 # Attributes the runtime writes on any block; accepted and ignored here.
 RUNTIME_ATTRIBUTES = {"url_name", "xblock-family", "filename"}
-SETTINGS_ATTRIBUTES = {"display_name", "weight", "max_attempts", "allow_back", "start"}
 
 
 @dataclass(frozen=True)
@@ -70,21 +69,19 @@ class End:
 Node = Step | End
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Block settings written as attributes of the root element (None = not given)."""
-
-    display_name: str | None = None
-    weight: float | None = None
-    max_attempts: int | None = None
-    allow_back: bool | None = None
+SETTINGS = (
+    Setting("display_name", "text"),
+    Setting("weight", "number"),
+    Setting("max_attempts", "count"),
+    Setting("allow_back", "flag"),
+)
 
 
 @dataclass(frozen=True)
 class Scenario:
     nodes: tuple[Node, ...]
     start_id: str | None = None  # None: the first step
-    settings: Settings = field(default=Settings(), compare=False)
+    settings: dict = field(default_factory=dict, compare=False, hash=False)  # root attributes given
     # Derived once: lookups happen on every request, scenarios can have 1,000 steps.
     by_id: dict = field(init=False, compare=False, repr=False, hash=False)
     _derived: dict = field(init=False, compare=False, repr=False, hash=False)
@@ -129,27 +126,6 @@ def _parse_int(value, problems, what, line, node_id=None, node_kind="step", mini
                                 node_kind=node_kind))
         return None
     return number
-
-
-def _parse_settings(root, problems) -> Settings:
-    line = root.sourceline
-    weight = None
-    if root.get("weight") is not None:
-        try:
-            weight = float(root.get("weight"))
-            if weight < 0 or weight != weight:
-                raise ValueError
-        except ValueError:
-            problems.append(Problem(N_("weight must be a number of at least 0, not \"{value}\""),
-                                    {"value": root.get("weight")}, line=line))
-            weight = None
-    max_attempts = None
-    if root.get("max_attempts") is not None:
-        max_attempts = _parse_int(root.get("max_attempts"), problems, "max_attempts", line)
-    allow_back = None
-    if root.get("allow_back") is not None:
-        allow_back = parse_bool(root.get("allow_back"), False, problems, "allow_back", line)
-    return Settings(root.get("display_name"), weight, max_attempts, allow_back)
 
 
 def _child(element, tag):
@@ -215,11 +191,8 @@ def parse_scenario_element(root) -> tuple[Scenario, list[Problem]]:
     if local_name(root) != ROOT_TAG:
         problems.append(Problem(N_("expected <{expected}>, found <{found}>"),
                                 {"expected": ROOT_TAG, "found": local_name(root)}, line=root.sourceline))
-    for name in root.attrib:
-        if name not in SETTINGS_ATTRIBUTES | RUNTIME_ATTRIBUTES and not name.startswith("{"):
-            problems.append(Problem(N_("unknown attribute {name} is ignored"), {"name": name},
-                                    line=root.sourceline, severity=WARNING))
-    settings = _parse_settings(root, problems)
+    unknown_attributes(root, {s.name for s in SETTINGS} | RUNTIME_ATTRIBUTES | {"start"}, problems)
+    settings = parse_settings(root, SETTINGS, problems)
     nodes = []
     for element in root:
         tag = local_name(element)
@@ -304,12 +277,6 @@ def scenario_to_element(scenario: Scenario, root=None):
 def scenario_body_xml(scenario: Scenario) -> str:
     """The canonical stored form: ``<f2l_scenario>`` with the graph, without block settings."""
     return etree.tostring(scenario_to_element(scenario), encoding="unicode")
-
-
-@lru_cache(maxsize=256)
-def content_version(text: str) -> str:
-    """A short fingerprint of stored content, to notice edits made while a learner plays."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- validation
@@ -445,7 +412,7 @@ def describe_problems(problems, source=None, gettext=None) -> list[str]:
 
 
 __all__ = [
-    "Choice", "End", "Scenario", "Settings", "Step", "ERROR", "WARNING", "load_scenario", "load_scenario_cached",
+    "Choice", "End", "Scenario", "SETTINGS", "Step", "ERROR", "WARNING", "load_scenario", "load_scenario_cached",
     "parse_scenario_element", "scenario_to_element", "scenario_body_xml", "validate", "max_score",
     "content_version", "describe_problems",
 ]

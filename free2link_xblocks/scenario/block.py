@@ -7,7 +7,6 @@ renders the current step on the server and answers the learner's moves.
 
 from __future__ import annotations
 
-import importlib.resources
 from collections import OrderedDict
 
 from xblock.core import XBlock
@@ -17,14 +16,12 @@ from ..common.base import Free2LinkBlock, bad_request
 from ..common.fields import GeneratedXml
 from ..common.parts import parts_context
 from ..core import play
-from ..core.markup import parse_xml, plain_text
-from ..core.problems import ContentError
+from ..core.markup import plain_text
 from ..core.scenario import (
-    content_version,
+    SETTINGS,
     load_scenario_cached,
     max_score,
     parse_scenario_element,
-    scenario_body_xml,
     scenario_to_element,
 )
 from .text import ui_text
@@ -44,16 +41,20 @@ DEFAULT_SCENARIO = """<f2l_scenario>
   <end id="end" title="The end" outcome="good"><p>Write the debrief here.</p></end>
 </f2l_scenario>"""
 
-WORKBENCH_DIR = "workbench"
-MAX_OLX_CHARS = 2_000_000
-# Fields written as attributes of <f2l_scenario> and read back from them.
-SETTINGS_FIELDS = ("display_name", "weight", "max_attempts", "allow_back")
 
 
 class ScenarioBlock(Free2LinkBlock):
     """A branching situation: read, decide, get feedback, and see where the story goes."""
 
     block_package = __package__
+    content_field = "scenario_xml"
+    settings_spec = SETTINGS
+    content_attributes = ("start",)
+    parse_content = staticmethod(parse_scenario_element)
+    write_content = staticmethod(scenario_to_element)
+    load_content = staticmethod(load_scenario_cached)
+    ui_text = staticmethod(ui_text)
+
     has_score = True
     has_custom_completion = True
     completion_mode = "completable"
@@ -83,52 +84,12 @@ class ScenarioBlock(Free2LinkBlock):
     choice_tally = Dict(default={}, scope=Scope.user_state_summary,
                         help="How often each choice was taken: {step id: {choice id: count}}.")
 
-    _ui_text = None  # translated strings, built once per block instance (i.e. per request)
-
-    # ------------------------------------------------------------------ content
-
     @property
     def scenario(self):
-        return load_scenario_cached(self.scenario_xml)
-
-    @property
-    def version(self) -> str:
-        return content_version(self.scenario_xml)
+        return self.model
 
     def max_score(self):
         return max_score(self.scenario)
-
-    @classmethod
-    def parse_xml(cls, node, runtime, keys):
-        """Read the readable OLX form; any error names the line and step, and nothing is stored."""
-        scenario, problems = parse_scenario_element(node)
-        if any(p.is_error for p in problems):
-            raise ContentError(problems, getattr(node, "base", None))
-        block = runtime.construct_xblock_from_class(cls, keys)
-        block.scenario_xml = scenario_body_xml(scenario)
-        for name in SETTINGS_FIELDS:
-            value = getattr(scenario.settings, name)
-            if value is not None:
-                setattr(block, name, value)
-        for name, value in node.items():
-            field = block.fields.get(name)
-            if name in SETTINGS_FIELDS or name == "start" or field is None:
-                continue
-            if field.scope in (Scope.settings, Scope.content):
-                setattr(block, name, field.from_string(value))
-        return block
-
-    def add_xml_to_node(self, node):
-        """Write the same readable form, with settings as attributes of the root element."""
-        node.tag = self.scope_ids.block_type
-        node.set("xblock-family", self.entry_point)
-        for name, field in self.fields.items():
-            if name in ("scenario_xml", "children", "parent") or field.scope not in (Scope.settings, Scope.content):
-                continue
-            if field.is_set_on(self):
-                value = field.to_string(field.read_from(self))
-                node.set(name, "" if value is None else value)
-        scenario_to_element(self.scenario, node)
 
     # ------------------------------------------------------------------ learner state
 
@@ -171,7 +132,7 @@ class ScenarioBlock(Free2LinkBlock):
         html = self.render_template("scenario.html", {
             "uid": uid,
             "title": self.display_name,
-            "t": self._texts(),
+            "t": self.texts(),
             "body": self._render_body(),
             "tally": self._tally_context() if self.is_course_staff() else None,
         })
@@ -182,11 +143,6 @@ class ScenarioBlock(Free2LinkBlock):
             init="Free2LinkScenario",
             init_args={"uid": uid},
         )
-
-    def _texts(self) -> dict:
-        if self._ui_text is None:
-            self._ui_text = ui_text(self.translator)
-        return self._ui_text
 
     def _state(self) -> str:
         scenario = self.scenario
@@ -200,17 +156,17 @@ class ScenarioBlock(Free2LinkBlock):
 
     def _render_body(self) -> str:
         state = self._state()
-        context = {"uid": self.dom_id(), "state": state, "t": self._texts(), "notice": self._take_notice(),
+        context = {"uid": self.dom_id(), "state": state, "t": self.texts(), "notice": self._take_notice(),
                    "version": self.version}
         scenario = self.scenario
         if state in ("step", "feedback"):
             step_id = self.path[-1][0] if state == "feedback" else self.node_id
             step = scenario.node(step_id)
             context.update({
-                "step": {"id": step.id, "title": step.title, "parts": parts_context(step.body, self._texts())},
+                "step": {"id": step.id, "title": step.title, "parts": parts_context(step.body, self.texts())},
                 "choices": [{"id": c.id, "label": c.label} for c in step.choices],
                 "can_back": self.allow_back and bool(self.path) and state == "step",
-                "number_text": self._texts()["step_number"].format(
+                "number_text": self.texts()["step_number"].format(
                     number=len(self.path) + (1 if state == "step" else 0)),
             })
             if state == "feedback":
@@ -237,7 +193,7 @@ class ScenarioBlock(Free2LinkBlock):
             "label": choice.label,
             "feedback": choice.feedback,
             "quality": choice.quality or "",
-            "quality_label": self._texts()["quality"].get(choice.quality or "", ""),
+            "quality_label": self.texts()["quality"].get(choice.quality or "", ""),
         }
 
     def _score_context(self) -> dict:
@@ -264,7 +220,7 @@ class ScenarioBlock(Free2LinkBlock):
     def _end_context(self) -> dict:
         scenario = self.scenario
         end = scenario.node(self.node_id)
-        texts = self._texts()
+        texts = self.texts()
         return {
             "end": {"id": end.id, "title": end.title, "parts": parts_context(end.body, texts),
                     "outcome": end.outcome or "", "outcome_label": texts["outcome"].get(end.outcome or "", "")},
@@ -286,7 +242,7 @@ class ScenarioBlock(Free2LinkBlock):
                 "total": total,
                 "choices": [{"label": plain_text(c.label), "count": counts.get(c.id, 0),
                              "percent": round(100 * counts.get(c.id, 0) / total) if total else 0,
-                             "quality_label": self._texts()["quality"].get(c.quality or "", "")}
+                             "quality_label": self.texts()["quality"].get(c.quality or "", "")}
                             for c in step.choices],
             })
         return rows
@@ -296,24 +252,13 @@ class ScenarioBlock(Free2LinkBlock):
     def _response(self, focus: str, announce: str = "") -> dict:
         return {"html": self._render_body(), "focus": focus, "announce": announce}
 
-    @staticmethod
-    def _text_arg(data, name: str, translate) -> str:
-        if not isinstance(data, dict):
-            raise bad_request(translate("The request must be a JSON object."))
-        value = data.get(name)
-        if not isinstance(value, str) or not value or len(value) > 200:
-            raise bad_request(translate("The request is missing a valid \"{name}\".").format(name=name))
-        return value
-
     @XBlock.json_handler
     def choose(self, data, suffix=""):
         """Record the learner's choice on the current step; answer with its feedback."""
         _ = self._
-        step_id = self._text_arg(data, "step", _)
-        choice_id = self._text_arg(data, "choice", _)
-        if data.get("version") not in (None, self.version):
-            self._sync_with_content()
-            raise bad_request(_("This scenario was changed by the course team. Please reload the page."))
+        step_id = self.text_arg(data, "step")
+        choice_id = self.text_arg(data, "choice")
+        self.check_version(data)
         self._sync_with_content()
         scenario = self.scenario
         try:
@@ -378,76 +323,9 @@ class ScenarioBlock(Free2LinkBlock):
 
     # ------------------------------------------------------------------ Studio
 
-    def studio_view(self, context=None):
-        """Settings and the scenario's OLX; the server validates before anything is stored."""
-        uid = self.dom_id()
-        html = self.render_template("studio.html", {
-            "uid": uid, "t": self._texts(), "display_name": self.display_name,
-            "weight": "" if self.weight is None else self.weight, "max_attempts": self.max_attempts,
-            "allow_back": self.allow_back, "olx": self.scenario_xml, "summary": self._summary(self.scenario),
-        })
-        return self.fragment(html, css=["common/static/css/parts.css", "static/css/scenario.css"],
-                             js="static/js/studio.js", init="Free2LinkScenarioStudio", init_args={})
-
-    def _summary(self, scenario) -> str:
+    def summary(self, model) -> str:
         return self._("Steps: {steps}. Ends: {ends}. Maximum score: {points}.").format(
-            steps=len(scenario.steps), ends=len(scenario.ends), points=max_score(scenario))
-
-    @XBlock.json_handler
-    def studio_submit(self, data, suffix=""):
-        """Store new settings and content, all or nothing: any problem is reported, nothing saved."""
-        _ = self._
-        if not isinstance(data, dict):
-            raise bad_request(_("The request must be a JSON object."))
-        settings, errors = self._clean_settings(data)
-        olx = data.get("olx")
-        scenario = None
-        if not isinstance(olx, str) or not olx.strip() or len(olx) > MAX_OLX_CHARS:
-            errors.append(_("The scenario OLX is missing or too long."))
-        else:
-            try:
-                root = parse_xml(olx)
-                scenario, problems = parse_scenario_element(root)
-                errors.extend(p.format(gettext=_) for p in problems if p.is_error)
-                if set(root.attrib) & set(SETTINGS_FIELDS):
-                    errors.append(_("Set the display name, weight, attempts and going back in the fields above, "
-                                    "not as attributes in the OLX."))
-            except ContentError as error:
-                errors.extend(p.format(gettext=_) for p in error.problems)
-        if errors:
-            raise bad_request("\n".join(errors))  # one problem per line
-        for name, value in settings.items():
-            setattr(self, name, value)
-        self.scenario_xml = scenario_body_xml(scenario)
-        return {"summary": _("Saved.") + " " + self._summary(scenario)}
-
-    def _clean_settings(self, data) -> tuple[dict, list]:
-        _ = self._
-        errors, settings = [], {}
-        name = data.get("display_name")
-        if not isinstance(name, str) or not name.strip() or len(name) > 255:
-            errors.append(_("The display name must be between 1 and 255 characters."))
-        else:
-            settings["display_name"] = name.strip()
-        try:
-            weight = float(data.get("weight"))
-            if not 0 <= weight < 1e6:
-                raise ValueError
-            settings["weight"] = weight
-        except (TypeError, ValueError):
-            errors.append(_("The weight must be a number of at least 0."))
-        try:
-            attempts = data.get("max_attempts")
-            if isinstance(attempts, bool) or int(attempts) != float(attempts) or not 0 <= int(attempts) <= 1000:
-                raise ValueError
-            settings["max_attempts"] = int(attempts)
-        except (TypeError, ValueError):
-            errors.append(_("Maximum attempts must be a whole number from 0 to 1000."))
-        if not isinstance(data.get("allow_back"), bool):
-            errors.append(_("\"Let learners go back\" must be true or false."))
-        else:
-            settings["allow_back"] = data["allow_back"]
-        return settings, errors
+            steps=len(model.steps), ends=len(model.ends), points=max_score(model))
 
     # ------------------------------------------------------------------ reports
 
@@ -490,17 +368,3 @@ class ScenarioBlock(Free2LinkBlock):
             ("Current step", (current.title or current.id) if current is not None else ""),
             ("Current path", describe(current_path)),
         ])
-
-    # ------------------------------------------------------------------ workbench
-
-    @staticmethod
-    def workbench_scenarios():
-        """Every scenario we ship, from the files beside this block."""
-        folder = importlib.resources.files(__package__).joinpath(WORKBENCH_DIR)
-        scenarios = []
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".xml"):
-                xml = entry.read_text(encoding="utf-8")
-                title = parse_xml(xml, entry.name).get("display_name") or entry.name
-                scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
-        return scenarios

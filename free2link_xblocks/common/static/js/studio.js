@@ -1,5 +1,5 @@
-/* Studio editor of f2l_scenario: settings and the scenario's OLX, validated on the server. */
-function Free2LinkScenarioStudio(runtime, element) {
+/* Studio editor of every Free2Link block: settings and the content's OLX, validated on the server. */
+function Free2LinkStudio(runtime, element) {
   "use strict";
   var root = (element.jquery ? element[0] : element).querySelector(".f2l-studio");
   var form = root.querySelector("form");
@@ -14,6 +14,9 @@ function Free2LinkScenarioStudio(runtime, element) {
   function showErrors(list) {
     errors.innerHTML = "";
     if (!list.length) { return; }
+    var heading = document.createElement("p");
+    heading.textContent = root.getAttribute("data-msg-errors");
+    errors.appendChild(heading);
     var ul = document.createElement("ul");
     list.forEach(function (text) {
       var li = document.createElement("li");
@@ -26,13 +29,10 @@ function Free2LinkScenarioStudio(runtime, element) {
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var data = {
-      display_name: form.elements.display_name.value,
-      weight: form.elements.weight.value,
-      max_attempts: form.elements.max_attempts.value,
-      allow_back: form.elements.allow_back.checked,
-      olx: form.elements.olx.value
-    };
+    var data = {olx: form.elements.olx.value};
+    Array.prototype.forEach.call(form.querySelectorAll("[data-kind]"), function (field) {
+      data[field.name] = field.getAttribute("data-kind") === "flag" ? field.checked : field.value;
+    });
     if (runtime.notify) { runtime.notify("save", {state: "start", message: root.getAttribute("data-msg-saving")}); }
     fetch(runtime.handlerUrl(element, "studio_submit"), {
       method: "POST", credentials: "same-origin",
