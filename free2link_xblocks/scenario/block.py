@@ -267,6 +267,12 @@ class ScenarioBlock(Free2LinkBlock):
             raise bad_request(error.message(_)) from None
         self._store(progress)
         self._count_choice(step_id, choice_id)
+        choice = scenario.node(step_id).choice(choice_id)
+        # For learning analytics (the LMS tracking log): every decision, not only the outcome.
+        self.runtime.publish(self, "xblock.f2l_scenario.choice_made", {
+            "step": step_id, "choice": choice_id, "points": choice.points, "quality": choice.quality or "",
+            "attempt": self.attempts + 1, "version": self.version,
+        })
         if play.is_finished(scenario, progress):
             self._finish_attempt(scenario)
         return self._response("feedback", _("Feedback on your choice"))
