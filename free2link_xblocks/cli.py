@@ -1,6 +1,7 @@
 """``free2link``: the command line for course teams and trainers.
 
     free2link validate FILE...     check scenario XML files (exit 1 on errors)
+    free2link i18n extract         refresh free2link_xblocks/translations/text.pot
 """
 
 from __future__ import annotations
@@ -58,12 +59,24 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_i18n_extract(args) -> int:
+    from .i18n_tools import POT_PATH, write_pot
+
+    count = write_pot()
+    print(f"{count} messages written to {POT_PATH}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="free2link", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check scenario XML files")
     validate.add_argument("paths", nargs="+", metavar="FILE")
     validate.set_defaults(func=cmd_validate)
+    i18n = commands.add_parser("i18n", help="translation catalogues of the blocks' interface")
+    i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
+    i18n_commands.add_parser("extract", help="refresh translations/text.pot from the code").set_defaults(
+        func=cmd_i18n_extract)
     return parser
 
 

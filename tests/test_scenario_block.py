@@ -40,7 +40,7 @@ def play(runtime, block, *choices):
 
 
 def test_parse_sets_settings_and_content(block):
-    assert block.display_name == "Minimal scenario (test)"
+    assert block.display_name == "A job offer on Instagram (short example)"
     assert block.max_attempts == 2 and block.allow_back is True
     assert block.max_score() == 3
     assert block.scenario == load_scenario(AMIRA)
@@ -52,7 +52,7 @@ def test_export_writes_the_readable_form_and_parses_back_identically(runtime, bl
     exported = out.getvalue().decode()
     root = etree.fromstring(exported.encode())
     node = root if root.tag == "f2l_scenario" else root.find(".//f2l_scenario")
-    assert node.get("display_name") == "Minimal scenario (test)"
+    assert node.get("display_name") == "A job offer on Instagram (short example)"
     assert node.get("max_attempts") == "2" and node.get("allow_back") == "true"
     assert node.find("step/chat/message").get("from") == "Elena_Jobs"
     # no learner state leaks into an export

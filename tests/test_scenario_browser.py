@@ -69,7 +69,7 @@ def audit(driver, name):
 def test_keyboard_only_play_to_the_end_with_zero_axe_violations(driver, workbench):
     from selenium.webdriver.common.keys import Keys
 
-    driver.get(scenario_url(workbench, "Minimal scenario", "keyboard"))
+    driver.get(scenario_url(workbench, "A job offer on Instagram", "keyboard"))
     wait_for(driver, ".f2l-choices")
     audit(driver, "scenario-step")
     # First option by keyboard: Tab into the radio group, Space selects.
@@ -105,7 +105,7 @@ def test_keyboard_only_play_to_the_end_with_zero_axe_violations(driver, workbenc
 def test_confirming_without_a_choice_explains_and_keeps_focus_in_the_form(driver, workbench):
     from selenium.webdriver.common.keys import Keys
 
-    driver.get(scenario_url(workbench, "Minimal scenario", "no_choice"))
+    driver.get(scenario_url(workbench, "A job offer on Instagram", "no_choice"))
     wait_for(driver, ".f2l-choices")
     tab_to(driver, lambda a: a["tag"] == "BUTTON" and "Confirm" in a["text"])
     press(driver, Keys.ENTER)
@@ -120,7 +120,7 @@ def test_reflows_at_320_css_pixels(workbench):
     try:
         narrow.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": 320, "height": 720, "deviceScaleFactor": 1, "mobile": False})
-        narrow.get(scenario_url(workbench, "Minimal scenario", "phone"))
+        narrow.get(scenario_url(workbench, "A job offer on Instagram", "phone"))
         wait_for(narrow, ".f2l-choices")
         # The workbench page around the block is not ours; the block must fit the width it is given.
         narrow.execute_script("document.body.prepend(document.querySelector('.f2l-scenario'));")
@@ -135,7 +135,7 @@ def test_reflows_at_320_css_pixels(workbench):
 
 
 def test_no_third_party_requests(driver, workbench):
-    driver.get(scenario_url(workbench, "Minimal scenario", "privacy"))
+    driver.get(scenario_url(workbench, "A job offer on Instagram", "privacy"))
     wait_for(driver, ".f2l-choices")
     urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     outside = [u for u in urls if not re.match(r"^https?://127\.0\.0\.1[:/]", u)]
@@ -145,7 +145,7 @@ def test_no_third_party_requests(driver, workbench):
 def test_studio_editor_reports_errors_saves_and_passes_axe(driver, workbench):
     from selenium.webdriver.common.by import By
 
-    url = scenario_url(workbench, "Minimal scenario", "author").replace("/?student=", "/studio_view/?student=")
+    url = scenario_url(workbench, "A job offer on Instagram", "author").replace("/?student=", "/studio_view/?student=")
     driver.get(url)
     wait_for(driver, ".f2l-studio textarea")
     violations = run_axe(driver, ".f2l-studio")

@@ -9,7 +9,7 @@ from .workbench import Client
 pytestmark = pytest.mark.workbench
 
 
-def open_scenario(workbench, student, title_fragment="Minimal scenario"):
+def open_scenario(workbench, student, title_fragment="A job offer on Instagram"):
     """Open the shipped scenario whose title contains ``title_fragment``; return client, usage id, html."""
     client = Client(workbench.url, student)
     for scenario_id in workbench.scenario_ids():

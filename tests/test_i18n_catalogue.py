@@ -1,0 +1,31 @@
+"""The translation template is complete and well-formed, so translators get every string."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from free2link_xblocks.i18n_tools import POT_PATH, extract, render_pot
+
+
+def test_the_committed_pot_matches_the_code():
+    assert POT_PATH.read_text(encoding="utf-8") == render_pot(extract()), (
+        "translations/text.pot is out of date: run `free2link i18n extract`")
+
+
+def test_the_pot_has_the_plural_forms_and_placeholders():
+    messages = extract()
+    plural = messages["{left} attempt left of {total}."]
+    assert plural.plural == "{left} attempts left of {total}."
+    assert "Confirm my choice" in messages and "Chat on {platform}" in messages
+    # validation messages of the core are marked too, so Studio can show them translated
+    assert 'choice {choice} leads to "{target}", which does not exist' in messages
+
+
+def test_the_pot_compiles_with_msgfmt():
+    if not shutil.which("msgfmt"):
+        message = "gettext's msgfmt is not installed (scripts/install-test-deps installs it)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(POT_PATH)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
