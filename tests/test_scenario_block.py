@@ -109,7 +109,7 @@ def test_playing_to_an_end_publishes_grade_and_completion(runtime, block):
     assert runtime.events_of("completion") == [{"completion": 1.0}]
     html = html_of(runtime, block)
     assert "Amira decides to wait" in html and "Good outcome" in html
-    assert "3 of 3 points" in html and "Open questions keep her in control." in html  # recap
+    assert "This attempt: 3 of 3 points" in html and "Open questions keep her in control." in html  # recap
 
 
 def test_no_completion_on_view(runtime, block):

@@ -96,7 +96,7 @@ def test_keyboard_only_play_to_the_end_with_zero_axe_violations(driver, workbenc
     press(driver, Keys.ENTER)
     wait_for(driver, ".f2l-end")
     end_text = driver.find_element("css selector", ".f2l-end").text
-    assert "Amira decides to wait" in end_text and "3 of 3 points" in end_text
+    assert "Amira decides to wait" in end_text and "This attempt: 3 of 3 points" in end_text
     assert active(driver)["id"].endswith("-end-title")
     audit(driver, "scenario-end")
     assert console_errors(driver) == []

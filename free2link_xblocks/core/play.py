@@ -34,10 +34,6 @@ class Progress:
     path: tuple[tuple[str, str], ...] = ()  # (step id, choice id) for each decision of this attempt
     showing_feedback: bool = False  # the feedback on the last choice is on screen
 
-    def to_fields(self) -> dict:
-        return {"node_id": self.node_id, "path": [list(p) for p in self.path],
-                "showing_feedback": self.showing_feedback}
-
 
 @dataclass(frozen=True)
 class Decision:

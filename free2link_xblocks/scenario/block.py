@@ -42,7 +42,6 @@ DEFAULT_SCENARIO = """<f2l_scenario>
 </f2l_scenario>"""
 
 
-
 class ScenarioBlock(Free2LinkBlock):
     """A branching situation: read, decide, get feedback, and see where the story goes."""
 
@@ -68,7 +67,7 @@ class ScenarioBlock(Free2LinkBlock):
     allow_back = Boolean(display_name="Allow going back", default=False, scope=Scope.settings,
                          help="Let learners undo their last decision before they reach an end.")
     scenario_xml = GeneratedXml(default=DEFAULT_SCENARIO, scope=Scope.content,
-                          help="The scenario graph in its readable OLX form.")
+                                help="The scenario graph in its readable OLX form.")
 
     node_id = String(default="", scope=Scope.user_state, help="Where the learner is.")
     path = List(default=[], scope=Scope.user_state, help="(step, choice) pairs of the current attempt.")
@@ -121,7 +120,6 @@ class ScenarioBlock(Free2LinkBlock):
             self.played_version = self.version
             return
         self._store(play.begin(scenario))
-        self.last_path, self.last_node_id = [], ""
         self.notice = "updated"
 
     # ------------------------------------------------------------------ views
@@ -201,10 +199,12 @@ class ScenarioBlock(Free2LinkBlock):
         best = self.best_points or 0
         possible = self.max_score()
         return {
-            "points_text": t.gettext("{earned} of {possible} points").format(earned=self.last_points or 0,
-                                                                               possible=possible),
-            "best_text": t.gettext("Best score: {earned} of {possible} points").format(earned=best,
-                                                                                        possible=possible),
+            "points_text": t.ngettext("This attempt: {earned} of {possible} point",
+                                      "This attempt: {earned} of {possible} points", possible).format(
+                earned=self.last_points or 0, possible=possible),
+            "best_text": t.ngettext("Best score: {earned} of {possible} point",
+                                    "Best score: {earned} of {possible} points", possible).format(
+                earned=best, possible=possible),
             "attempts_text": self._attempts_text(),
         }
 
