@@ -44,7 +44,8 @@ def test_the_issue_example_parses_with_its_settings_and_content():
     assert chat.platform == "Instagram"
     assert [m.sender for m in chat.messages] == ["Elena_Jobs", "Amira"]
     assert chat.messages[1].is_self and chat.messages[0].time == "21:04"
-    assert scenario.settings == {"display_name": "A job offer on Instagram (short example)", "max_attempts": 2, "allow_back": True}
+    assert scenario.settings == {"display_name": "A job offer on Instagram (short example)", "max_attempts": 2,
+                                 "allow_back": True}
     assert scenario.node("end_bad").outcome == "poor"
 
 
