@@ -164,3 +164,21 @@ def test_studio_editor_reports_errors_saves_and_passes_axe(driver, workbench):
 
     WebDriverWait(driver, 10).until(
         lambda d: "Saved." in d.find_element(By.CSS_SELECTOR, ".f2l-studio__summary").text)
+
+
+def test_a_reload_resumes_exactly_where_the_learner_was(driver, workbench):
+    from selenium.webdriver.common.by import By
+
+    url = scenario_url(workbench, "A job offer on Instagram", "reloader")
+    driver.get(url)
+    wait_for(driver, ".f2l-choices")
+    driver.find_elements(By.CSS_SELECTOR, ".f2l-choices__label")[1].click()
+    driver.find_element(By.CSS_SELECTOR, ".f2l-choices button[type=submit]").click()
+    wait_for(driver, ".f2l-feedback")
+    driver.get(url)
+    feedback = wait_for(driver, ".f2l-feedback")
+    assert "Lecturing can break trust." in feedback.text
+    driver.find_element(By.CSS_SELECTOR, "[data-action=proceed]").click()
+    wait_for(driver, ".f2l-end")
+    driver.get(url)
+    assert "Amira stops coming" in wait_for(driver, ".f2l-end").text
