@@ -26,8 +26,6 @@ from .text import common_text
 PACKAGE = "free2link_xblocks"
 COMMON_TEMPLATES = importlib.resources.files(PACKAGE).joinpath("common", "templates")
 MAX_OLX_CHARS = 2_000_000
-# Attributes the runtime writes on any block's root element; not ours to read.
-RUNTIME_ATTRIBUTES = {"url_name", "xblock-family", "filename"}
 # Served files: <block>/static/... of the block itself, or common/static/... shared by all.
 _RESOURCE = re.compile(r"^(static|common/static)/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
 

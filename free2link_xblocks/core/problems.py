@@ -62,10 +62,6 @@ class ContentError(ValueError):
         super().__init__("\n".join(p.format(source) for p in self.problems))
 
 
-def errors_only(problems):
-    return [p for p in problems if p.is_error]
-
-
 def N_(message: str) -> str:  # noqa: N802 - the conventional name for gettext_noop
     """Mark a message for extraction; it is translated where it is shown."""
     return message

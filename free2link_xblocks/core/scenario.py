@@ -25,8 +25,6 @@ from .settings import Setting, parse_settings, unknown_attributes
 ROOT_TAG = "f2l_scenario"
 OUTCOMES = ("good", "mixed", "poor")
 QUALITIES = ("good", "partial", "harmful")
-# Attributes the runtime writes on any block; accepted and ignored here.
-RUNTIME_ATTRIBUTES = {"url_name", "xblock-family", "filename"}
 
 
 @dataclass(frozen=True)
@@ -191,7 +189,7 @@ def parse_scenario_element(root) -> tuple[Scenario, list[Problem]]:
     if local_name(root) != ROOT_TAG:
         problems.append(Problem(N_("expected <{expected}>, found <{found}>"),
                                 {"expected": ROOT_TAG, "found": local_name(root)}, line=root.sourceline))
-    unknown_attributes(root, {s.name for s in SETTINGS} | RUNTIME_ATTRIBUTES | {"start"}, problems)
+    unknown_attributes(root, {s.name for s in SETTINGS} | {"start"}, problems)
     settings = parse_settings(root, SETTINGS, problems)
     nodes = []
     for element in root:
@@ -407,12 +405,8 @@ def _compute_best_scores(scenario: Scenario) -> dict[str, int]:
     return {node.id: best_of_component[component[node.id]] or 0 for node in scenario.nodes}
 
 
-def describe_problems(problems, source=None, gettext=None) -> list[str]:
-    return [p.format(source, gettext) for p in problems]
-
-
 __all__ = [
     "Choice", "End", "Scenario", "SETTINGS", "Step", "ERROR", "WARNING", "load_scenario", "load_scenario_cached",
     "parse_scenario_element", "scenario_to_element", "scenario_body_xml", "validate", "max_score",
-    "content_version", "describe_problems",
+    "content_version",
 ]

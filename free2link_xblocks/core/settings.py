@@ -21,6 +21,8 @@ class Setting:
 
 
 MAX_COUNT = 1000
+# Attributes the runtime writes on any block's root element; accepted and ignored.
+RUNTIME_ATTRIBUTES = frozenset({"url_name", "xblock-family", "filename"})
 
 
 def parse_setting(setting: Setting, value, problems: list, line=None):
@@ -76,7 +78,8 @@ def parse_settings(root, settings: tuple[Setting, ...], problems: list) -> dict:
 
 
 def unknown_attributes(root, known: set, problems: list) -> None:
+    """Warn about root attributes that are neither ``known`` nor the runtime's own."""
     for name in root.attrib:
-        if name not in known and not name.startswith("{"):
+        if name not in known and name not in RUNTIME_ATTRIBUTES and not name.startswith("{"):
             problems.append(Problem(N_("unknown attribute {name} is ignored"), {"name": name},
                                     line=root.sourceline, severity="warning"))
