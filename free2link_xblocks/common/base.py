@@ -239,16 +239,16 @@ class Free2LinkBlock(XBlock):
                 root = parse_xml(olx)
                 model, content_problems = type(self).parse_content(root)
                 errors.extend(p.format(gettext=_) for p in content_problems if p.is_error)
-                if set(root.attrib) & {s.name for s in self.settings_spec}:
+                misplaced = sorted(set(root.attrib) & {s.name for s in self.settings_spec})
+                if misplaced:
                     errors.append(_("Set these settings in the fields above, not as attributes in the OLX: "
-                                    "{names}.").format(names=", ".join(sorted(set(root.attrib) & {
-                                        s.name for s in self.settings_spec}))))
+                                    "{names}.").format(names=", ".join(misplaced)))
             except ContentError as error:
                 errors.extend(p.format(gettext=_) for p in error.problems)
         if errors:
             raise bad_request("\n".join(errors))  # one problem per line
         self.store_content(model, settings)
-        return {"summary": _("Saved.") + " " + self.summary(model)}
+        return {"summary": _("Saved. {summary}").format(summary=self.summary(model))}
 
     # ------------------------------------------------------------------ handler input
 

@@ -143,7 +143,8 @@ def parse_parts(elements, problems: list, node_id: str | None, stop_tags=frozens
     return tuple(parts)
 
 
-def _append_markup(parent, markup: str) -> None:
+def append_markup(parent, markup: str) -> None:
+    """Append sanitised markup (text and child elements) to ``parent``, after what it holds."""
     text, children = markup_to_nodes(markup)
     if len(parent):
         last = parent[-1]
@@ -154,16 +155,11 @@ def _append_markup(parent, markup: str) -> None:
         parent.append(child)
 
 
-def set_markup(element, markup: str) -> None:
-    """Fill ``element`` with sanitised markup (text and child elements)."""
-    _append_markup(element, markup)
-
-
 def append_parts(parent, parts) -> None:
     """Write content parts as children of ``parent`` in the readable OLX form."""
     for part in parts:
         if isinstance(part, RichText):
-            _append_markup(parent, part.markup)
+            append_markup(parent, part.markup)
         elif isinstance(part, Chat):
             chat = etree.SubElement(parent, "chat")
             if part.platform:
@@ -175,14 +171,14 @@ def append_parts(parent, parts) -> None:
                     node.set("self", "true")
                 if message.time:
                     node.set("time", message.time)
-                set_markup(node, message.markup)
+                append_markup(node, message.markup)
         elif isinstance(part, Advert):
             advert = etree.SubElement(parent, "advert")
             if part.source:
                 advert.set("source", part.source)
             if part.title:
                 advert.set("title", part.title)
-            set_markup(advert, part.markup)
+            append_markup(advert, part.markup)
 
 
 @lru_cache(maxsize=256)

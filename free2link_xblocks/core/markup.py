@@ -137,37 +137,37 @@ def _render(element, out: list[str]) -> None:
             out.append("/>")
         else:
             out.append(">")
-            render_inner(element, out)
+            _render_run(element.text, list(element), out)
             out.append(f"</{tag}>")
     else:
-        render_inner(element, out)
+        _render_run(element.text, list(element), out)
     if _keep(element.tail, element, element.getnext()):
         out.append(_text(element.tail))
 
 
-def render_inner(element, out: list[str]) -> None:
-    """Append the sanitised content of ``element`` (text and children, not the element itself)."""
-    if _keep(element.text, None, element[0] if len(element) else None):
-        out.append(_text(element.text))
-    for child in element:
-        _render(child, out)
-
-
-def sanitize_element_content(element) -> str:
-    """The sanitised inner markup of an XML element, trimmed of surrounding whitespace."""
-    out: list[str] = []
-    render_inner(element, out)
-    return "".join(out).strip()
+def _render_run(text: str | None, elements, out: list[str]) -> None:
+    """Append leading text then each element (with its tail), sanitised."""
+    if _keep(text, None, elements[0] if elements else None):
+        out.append(_text(text))
+    for element in elements:
+        _render(element, out)
 
 
 def sanitize_nodes(text: str | None, elements) -> str:
     """Sanitise a run of mixed content: leading text then a sequence of elements (with tails)."""
     out: list[str] = []
-    if _keep(text, None, elements[0] if elements else None):
-        out.append(_text(text))
-    for element in elements:
-        _render(element, out)
+    _render_run(text, list(elements), out)
     return "".join(out).strip()
+
+
+def sanitize_element_content(element) -> str:
+    """The sanitised inner markup of an XML element, trimmed of surrounding whitespace."""
+    return sanitize_nodes(element.text, element)
+
+
+def _wrap(markup: str):
+    """Parse a markup string as the content of a ``<div>`` (raises XMLSyntaxError)."""
+    return etree.fromstring(f"<div>{markup}</div>".encode(), safe_parser())
 
 
 def sanitize_html(markup: str) -> str:
@@ -177,7 +177,7 @@ def sanitize_html(markup: str) -> str:
     can turn into active content.
     """
     try:
-        wrapper = etree.fromstring(f"<div>{markup}</div>".encode(), safe_parser())
+        wrapper = _wrap(markup)
     except etree.XMLSyntaxError:
         return _text(markup).strip()
     return sanitize_element_content(wrapper)
@@ -185,15 +185,14 @@ def sanitize_html(markup: str) -> str:
 
 def markup_to_nodes(markup: str):
     """Parse sanitised markup back into (text, [elements]) for export into XML."""
-    wrapper = etree.fromstring(f"<div>{markup}</div>".encode(), safe_parser())
+    wrapper = _wrap(markup)
     return wrapper.text, list(wrapper)
 
 
 def plain_text(markup: str) -> str:
     """Markup without tags, whitespace collapsed: for reports, screen-reader labels, CSV."""
     try:
-        wrapper = etree.fromstring(f"<div>{markup}</div>".encode(), safe_parser())
-        text = "".join(wrapper.itertext())
+        text = "".join(_wrap(markup).itertext())
     except etree.XMLSyntaxError:
         text = markup
     return " ".join(text.split())

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .content import Part, append_parts, content_version, parse_parts, set_markup
+from .content import Part, append_markup, append_parts, content_version, parse_parts
 from .graph import reachable, strongly_connected_components
 from .markup import local_name, parse_xml, sanitize_element_content
 from .problems import ERROR, N_, WARNING, ContentError, Problem
@@ -265,9 +265,9 @@ def scenario_to_element(scenario: Scenario, root=None):
             choice_element.set("points", str(choice.points))
             if choice.quality:
                 choice_element.set("quality", choice.quality)
-            set_markup(etree.SubElement(choice_element, "label"), choice.label)
+            append_markup(etree.SubElement(choice_element, "label"), choice.label)
             if choice.feedback:
-                set_markup(etree.SubElement(choice_element, "feedback"), choice.feedback)
+                append_markup(etree.SubElement(choice_element, "feedback"), choice.feedback)
     _indent(root)
     return root
 
