@@ -1,6 +1,6 @@
 """``free2link``: the command line for course teams and trainers.
 
-    free2link validate FILE...     check scenario XML files (exit 1 on errors)
+    free2link validate FILE...     check scenario and indicator-quiz XML files (exit 1 on errors)
     free2link i18n extract         refresh free2link_xblocks/translations/text.pot
 """
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 from .core.markup import local_name, parse_xml
 from .core.problems import ContentError
-from .core.scenario import ROOT_TAG, parse_scenario_element
+from .core import quiz, scenario
 
-VALIDATORS = {ROOT_TAG: parse_scenario_element}
+VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element}
 
 
 def _blocks(root):
@@ -35,7 +35,7 @@ def validate_file(path: Path) -> tuple[list[str], int]:
         return [p.format(source) for p in exc.problems], len(exc.problems)
     blocks = _blocks(root)
     if not blocks:
-        return [f"{source}: no Free2Link block found (expected <{ROOT_TAG}>)"], 1
+        return [f"{source}: no Free2Link block found (expected {' or '.join(f'<{t}>' for t in VALIDATORS)})"], 1
     lines, errors = [], 0
     for element in blocks:
         _model, problems = VALIDATORS[local_name(element)](element)
@@ -70,7 +70,7 @@ def cmd_i18n_extract(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="free2link", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check scenario XML files")
+    validate = commands.add_parser("validate", help="check scenario and indicator-quiz XML files")
     validate.add_argument("paths", nargs="+", metavar="FILE")
     validate.set_defaults(func=cmd_validate)
     i18n = commands.add_parser("i18n", help="translation catalogues of the blocks' interface")

@@ -114,11 +114,12 @@ class Free2LinkBlock(XBlock):
         """A short id unique to this block on the page, for element ids and ARIA references."""
         return "f2l-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
 
-    def fragment(self, html: str, css: list[str], js: str, init: str, init_args: dict) -> Fragment:
+    def fragment(self, html: str, css: list[str], js: list[str], init: str, init_args: dict) -> Fragment:
         frag = Fragment(html)
         for path in css:
             frag.add_css_url(self.runtime.local_resource_url(self, path))
-        frag.add_javascript_url(self.runtime.local_resource_url(self, js))
+        for path in js:
+            frag.add_javascript_url(self.runtime.local_resource_url(self, path))
         frag.initialize_js(init, init_args)
         return frag
 
@@ -210,7 +211,7 @@ class Free2LinkBlock(XBlock):
             "uid": uid, "t": texts, "settings": settings, "olx": self.content_xml, "summary": self.summary(self.model),
         })
         return self.fragment(html, css=["common/static/css/parts.css", "common/static/css/studio.css"],
-                             js="common/static/js/studio.js",
+                             js=["common/static/js/studio.js"],
                              init="Free2LinkStudio", init_args={})
 
     def summary(self, model) -> str:

@@ -181,6 +181,22 @@ def append_parts(parent, parts) -> None:
             append_markup(advert, part.markup)
 
 
+def indent_structure(element, structural: set, level: int = 0) -> None:
+    """Indent the elements named in ``structural`` for readable OLX; rich text keeps its own white space."""
+    if local_name(element) not in structural or not len(element):
+        return
+    inner = "\n" + "  " * (level + 1)
+    if not (element.text or "").strip():
+        element.text = inner
+    for child in element:
+        if not (child.tail or "").strip():
+            child.tail = inner
+        indent_structure(child, structural, level + 1)
+    last = element[-1]
+    if not (last.tail or "").strip():
+        last.tail = "\n" + "  " * level
+
+
 @lru_cache(maxsize=256)
 def content_version(text: str) -> str:
     """A short fingerprint of stored content, to notice edits made while a learner is in the middle."""

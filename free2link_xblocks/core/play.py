@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .problems import N_
+from .problems import N_, LearnerError
 from .scenario import Choice, Scenario
 
 # A defensive bound: loops are allowed, but an attempt is not an endless log.
 MAX_CHOICES_PER_ATTEMPT = 1000
 
 
-class MoveError(ValueError):
-    """A move that the current state does not allow; the message is shown to the learner."""
-
-    def __init__(self, template: str, **params):
-        self.template = template
-        self.params = params
-        super().__init__(template.format(**params))
-
-    def message(self, gettext=None) -> str:
-        return (gettext(self.template) if gettext else self.template).format(**self.params)
+class MoveError(LearnerError):
+    """A move that the current state does not allow."""
 
 
 @dataclass(frozen=True)

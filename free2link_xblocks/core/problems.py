@@ -62,6 +62,18 @@ class ContentError(ValueError):
         super().__init__("\n".join(p.format(source) for p in self.problems))
 
 
+class LearnerError(ValueError):
+    """A learner's request the core refuses; the message is shown to them (marked with N_)."""
+
+    def __init__(self, template: str, **params):
+        self.template = template
+        self.params = params
+        super().__init__(template.format(**params))
+
+    def message(self, gettext=None) -> str:
+        return (gettext(self.template) if gettext else self.template).format(**self.params)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional name for gettext_noop
     """Mark a message for extraction; it is translated where it is shown."""
     return message

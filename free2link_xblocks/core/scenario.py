@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .content import Part, append_markup, append_parts, content_version, parse_parts
+from .content import Part, append_markup, append_parts, content_version, indent_structure, parse_parts
 from .graph import reachable, strongly_connected_components
 from .markup import local_name, parse_xml, sanitize_element_content
 from .problems import ERROR, N_, WARNING, ContentError, Problem
@@ -227,21 +227,6 @@ def load_scenario_cached(text: str) -> Scenario:
 _STRUCTURAL = {ROOT_TAG, "step", "end", "choice", "chat"}
 
 
-def _indent(element, level=0) -> None:
-    """Indent structural elements only; rich text keeps its own white space."""
-    if local_name(element) not in _STRUCTURAL or not len(element):
-        return
-    inner = "\n" + "  " * (level + 1)
-    if not (element.text or "").strip():
-        element.text = inner
-    for child in element:
-        if not (child.tail or "").strip():
-            child.tail = inner
-        _indent(child, level + 1)
-    last = element[-1]
-    if not (last.tail or "").strip():
-        last.tail = "\n" + "  " * level
-
 
 def scenario_to_element(scenario: Scenario, root=None):
     """Write the readable OLX form into ``root`` (a new ``<f2l_scenario>`` if None)."""
@@ -268,7 +253,7 @@ def scenario_to_element(scenario: Scenario, root=None):
             append_markup(etree.SubElement(choice_element, "label"), choice.label)
             if choice.feedback:
                 append_markup(etree.SubElement(choice_element, "feedback"), choice.feedback)
-    _indent(root)
+    indent_structure(root, _STRUCTURAL)
     return root
 
 

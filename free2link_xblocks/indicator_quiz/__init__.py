@@ -1,0 +1,1 @@
+"""The indicator quiz block (``f2l_indicator_quiz``)."""

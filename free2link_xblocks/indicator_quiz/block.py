@@ -1,0 +1,337 @@
+"""``f2l_indicator_quiz``: which indicators of trafficking are present in this case, and why.
+
+A thin adapter: the model, validation and marking live in :mod:`free2link_xblocks.core.quiz`;
+this class stores content and learner state in XBlock fields, renders on the server and
+answers the learner's submissions. The browser never receives which indicators are present
+before the learner has answered.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.utils.safestring import mark_safe
+from xblock.core import XBlock
+from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.scorable import ScorableXBlockMixin, Score
+
+from ..common.base import Free2LinkBlock, bad_request
+from ..common.fields import GeneratedXml
+from ..common.parts import parts_context
+from ..core import quiz as core
+from ..core.markup import plain_text
+from .text import ui_text
+
+DEFAULT_QUIZ = """<f2l_indicator_quiz>
+  <case>
+    <p>Describe the situation here: a narrative, a chat or a job advert.</p>
+  </case>
+  <prompt>Which indicators of possible trafficking do you see?</prompt>
+  <indicator id="first" present="true" strength="medium">
+    <label>An indicator that is present in the case</label>
+    <feedback>Explain where the case shows it.</feedback>
+  </indicator>
+  <indicator id="second" present="false">
+    <label>An indicator that is not present</label>
+    <feedback>Explain why it is not present here.</feedback>
+  </indicator>
+</f2l_indicator_quiz>"""
+
+# Kept answers, for rescoring after the course team corrects the quiz (the best one is always kept).
+MAX_KEPT_ANSWERS = 20
+
+
+class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
+    """A short case and a list of candidate indicators: tick those present, then learn why."""
+
+    block_package = __package__
+    content_field = "quiz_xml"
+    settings_spec = core.SETTINGS
+    parse_content = staticmethod(core.parse_quiz_element)
+    write_content = staticmethod(core.quiz_to_element)
+    load_content = staticmethod(core.load_quiz_cached)
+    ui_text = staticmethod(ui_text)
+
+    display_name = String(display_name="Display name", default="Indicator quiz", scope=Scope.settings)
+    weight = Float(display_name="Weight", default=1.0, values={"min": 0}, scope=Scope.settings,
+                   help="How many points this quiz is worth in the course grade.")
+    max_attempts = Integer(display_name="Maximum attempts", default=0, values={"min": 0}, scope=Scope.settings,
+                           help="How many times a learner may submit; 0 means no limit.")
+    scoring = String(display_name="Scoring", default="every_decision", values=list(core.SCORINGS),
+                     scope=Scope.settings, help="every_decision or all_or_nothing.")
+    shuffle = Boolean(display_name="Shuffle the indicators", default=False, scope=Scope.settings,
+                      help="Show the indicators in an order of each learner's own, stable across reloads.")
+    quiz_xml = GeneratedXml(default=DEFAULT_QUIZ, scope=Scope.content,
+                            help="The case and the indicators in their readable OLX form.")
+
+    selected = List(default=[], scope=Scope.user_state, help="Ids ticked in the answer being shown.")
+    submitted = Boolean(default=False, scope=Scope.user_state, help="Whether the result of an answer is shown.")
+    attempts = Integer(default=0, scope=Scope.user_state, help="Answers submitted.")
+    best_earned = Integer(default=None, scope=Scope.user_state)
+    last_earned = Integer(default=None, scope=Scope.user_state)
+    answers = List(default=[], scope=Scope.user_state, help="Recent answers (lists of ids), for rescoring.")
+    best_answer = List(default=[], scope=Scope.user_state, help="The answer that earned the best score.")
+
+    indicator_tally = Dict(default={}, scope=Scope.user_state_summary,
+                           help="{\"seen\": {id: answers}, \"ticked\": {id: answers that ticked it}}.")
+
+    @property
+    def quiz(self) -> core.Quiz:
+        return self.model
+
+    def max_score(self):
+        return core.max_score(self.quiz, self.scoring)
+
+    def _mark(self, selected) -> core.Result:
+        return core.mark(self.quiz, selected, self.scoring, self._order())
+
+    def _order(self) -> tuple:
+        """The indicators in the order this learner sees them."""
+        if not self.shuffle:
+            return self.quiz.indicators
+        return core.shuffled(self.quiz, f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}")
+
+    def _attempts_left(self) -> bool:
+        return not self.max_attempts or self.attempts < self.max_attempts
+
+    # ------------------------------------------------------------------ scoring (ScorableXBlockMixin)
+
+    def has_submitted_answer(self):
+        return self.attempts > 0
+
+    def get_score(self):
+        return Score(self.best_earned or 0, self.max_score())
+
+    def set_score(self, score):
+        self.best_earned = int(round(score.raw_earned))
+
+    def calculate_score(self):
+        """The best of the kept answers, marked against the quiz as it is now (used to rescore)."""
+        kept = list(self.answers) + ([self.best_answer] if self.attempts else [])
+        best = max((self._mark(answer).earned for answer in kept), default=0)
+        return Score(best, self.max_score())
+
+    # ------------------------------------------------------------------ views
+
+    def student_view(self, context=None):
+        uid = self.dom_id()
+        texts = self.texts()
+        html = self.render_template("quiz.html", {
+            "uid": uid,
+            "title": self.display_name,
+            "t": texts,
+            "case": parts_context(self.quiz.case, texts),
+            "body": self._render_body(),
+            "tally": self._tally_context() if self.is_course_staff() else None,
+        })
+        return self.fragment(
+            html,
+            css=["common/static/css/parts.css", "static/css/quiz.css"],
+            js=["common/static/js/learner.js", "static/js/quiz.js"],
+            init="Free2LinkIndicatorQuiz",
+            init_args={"uid": uid},
+        )
+
+    def _state(self) -> str:
+        if self.submitted:
+            return "result"
+        if not self._attempts_left():
+            return "closed"
+        return "answering"
+
+    def _render_body(self) -> str:
+        state = self._state()
+        texts = self.texts()
+        quiz = self.quiz
+        context = {"uid": self.dom_id(), "state": state, "t": texts, "version": self.version,
+                   "prompt": plain_text(quiz.prompt) or texts["default_prompt"]}
+        if state == "answering":
+            context["indicators"] = [{"id": i.id, "label": mark_safe(i.label)} for i in self._order()]
+        elif state == "result":
+            context.update(self._result_context(self._mark(self.selected)))
+        else:
+            context["score"] = self._score_lines()
+        return self.render_template("quiz_body.html", context)
+
+    def _result_context(self, result: core.Result) -> dict:
+        texts = self.texts()
+        show_expected = result.is_correct or not self._attempts_left()
+        return {
+            "markings": [{
+                "id": m.indicator.id,
+                "label": mark_safe(m.indicator.label),
+                "selected": m.selected,
+                "verdict": m.verdict,
+                "right": m.is_right,
+                "verdict_text": texts["verdict"][m.verdict],
+                "strength_text": texts["strength"].get(m.indicator.strength or "", ""),
+                "feedback": mark_safe(m.feedback),
+            } for m in result.markings],
+            "summary": self._summary_line(result),
+            "is_correct": result.is_correct,
+            "score": self._score_lines(),
+            "explanation": mark_safe(self.quiz.explanation),
+            "expected": [{"label": mark_safe(i.label), "strength_text": texts["strength"].get(i.strength or "", "")}
+                         for i in self._order() if i.present] if show_expected else None,
+            "show_expected": show_expected,
+            "can_retry": self._attempts_left(),
+        }
+
+    def _summary_line(self, result: core.Result) -> str:
+        t = self.translator
+        if result.is_correct:
+            return self.texts()["all_right"]
+        total = len(result.markings)
+        return t.ngettext("You judged {right} of {total} indicator correctly.",
+                          "You judged {right} of {total} indicators correctly.", total).format(
+            right=result.right, total=total)
+
+    def _score_lines(self) -> list[str]:
+        t = self.translator
+        possible = self.max_score()
+        lines = []
+        if self.last_earned is not None:
+            lines.append(t.ngettext("This attempt: {earned} of {possible} point",
+                                    "This attempt: {earned} of {possible} points", possible).format(
+                earned=self.last_earned, possible=possible))
+        lines.append(t.ngettext("Best score: {earned} of {possible} point",
+                                "Best score: {earned} of {possible} points", possible).format(
+            earned=self.best_earned or 0, possible=possible))
+        if self.max_attempts:
+            left = max(self.max_attempts - self.attempts, 0)
+            lines.append(t.ngettext("{left} attempt left of {total}.", "{left} attempts left of {total}.",
+                                    left).format(left=left, total=self.max_attempts))
+        return lines
+
+    def _tally_context(self) -> dict:
+        t = self.translator
+        seen = self.indicator_tally.get("seen", {})
+        ticked = self.indicator_tally.get("ticked", {})
+        rows = []
+        for indicator in self.quiz.indicators:
+            total = seen.get(indicator.id, 0)
+            count = (total - ticked.get(indicator.id, 0)) if indicator.present else ticked.get(indicator.id, 0)
+            if indicator.present:
+                text = t.ngettext("Missed in {count} of {total} answer", "Missed in {count} of {total} answers",
+                                  total)
+            else:
+                text = t.ngettext("Ticked by mistake in {count} of {total} answer",
+                                  "Ticked by mistake in {count} of {total} answers", total)
+            rows.append({
+                "label": plain_text(indicator.label),
+                "present": indicator.present,
+                "text": text.format(count=count, total=total),
+                "percent": round(100 * count / total) if total else 0,
+            })
+        return {"rows": rows, "answers": max(seen.values(), default=0)}
+
+    # ------------------------------------------------------------------ handlers
+
+    def _response(self, focus: str, announce: str = "") -> dict:
+        return {"html": self._render_body(), "focus": focus, "announce": announce}
+
+    @XBlock.json_handler
+    def submit(self, data, suffix=""):
+        """Mark the learner's answer, keep the best score, and answer with the feedback."""
+        _ = self._
+        if not isinstance(data, dict):
+            raise bad_request(_("The request must be a JSON object."))
+        self.check_version(data)
+        if self.submitted:
+            raise bad_request(_("This answer has already been submitted. Choose Try again to answer again."))
+        if not self._attempts_left():
+            raise bad_request(_("You have used all your attempts."))
+        try:
+            chosen = core.check_answer(self.quiz, data.get("selected"))
+        except core.AnswerError as error:
+            raise bad_request(error.message(_)) from None
+        if not chosen and data.get("none") is not True:
+            raise bad_request(_("Tick the indicators you see, or confirm that none of them is present."))
+        answer = [i.id for i in self.quiz.indicators if i.id in chosen]
+        result = self._mark(answer)
+        self._record(answer, result)
+        self.runtime.publish(self, "xblock.f2l_indicator_quiz.submitted", {
+            "selected": answer, "earned": result.earned, "possible": result.possible,
+            "missed": [i.id for i in result.with_verdict(core.MISSED)],
+            "false_alarms": [i.id for i in result.with_verdict(core.FALSE_ALARM)],
+            "attempt": self.attempts, "version": self.version,
+        })
+        self._publish_grade(self.get_score())
+        return self._response("result", _("Your answer has been marked."))
+
+    @XBlock.json_handler
+    def reset(self, data, suffix=""):
+        """Clear the ticks for a new attempt, while attempts remain."""
+        _ = self._
+        if not self.submitted:
+            raise bad_request(_("There is no answer to clear."))
+        if not self._attempts_left():
+            raise bad_request(_("You have used all your attempts."))
+        self.submitted = False
+        self.selected = []
+        return self._response("form")
+
+    def _record(self, answer: list[str], result: core.Result) -> None:
+        self.attempts += 1
+        self.selected = answer
+        self.submitted = True
+        self.last_earned = result.earned
+        self.answers = (list(self.answers) + [answer])[-MAX_KEPT_ANSWERS:]
+        if self.best_earned is None or result.earned > self.best_earned:
+            self.best_earned = result.earned
+            self.best_answer = answer
+        self._count(answer)
+
+    def _count(self, answer: list[str]) -> None:
+        tally = {"seen": dict(self.indicator_tally.get("seen", {})),
+                 "ticked": dict(self.indicator_tally.get("ticked", {}))}
+        for indicator in self.quiz.indicators:
+            tally["seen"][indicator.id] = tally["seen"].get(indicator.id, 0) + 1
+            if indicator.id in answer:
+                tally["ticked"][indicator.id] = tally["ticked"].get(indicator.id, 0) + 1
+        self.indicator_tally = tally
+
+    # ------------------------------------------------------------------ Studio
+
+    def summary(self, model) -> str:
+        present = sum(1 for i in model.indicators if i.present)
+        return self._("Indicators: {total}, of which present: {present}. Maximum score: {points}.").format(
+            total=len(model.indicators), present=present, points=core.max_score(model, self.scoring))
+
+    # ------------------------------------------------------------------ reports
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """One row per learner for the Instructor Dashboard's Problem Responses report."""
+        quiz = self.quiz
+        count = 0
+        for user_state in user_state_iterator:
+            if limit_responses is not None and count >= limit_responses:
+                return
+            yield user_state.username, self._report_row(quiz, user_state.state)
+            count += 1
+
+    def _report_row(self, quiz: core.Quiz, state: dict) -> OrderedDict:
+        attempts = state.get("attempts") or 0
+        answer = (state.get("answers") or [[]])[-1]  # the last submitted answer, even after "Try again"
+        result = core.mark(quiz, answer, self.scoring) if attempts else None
+
+        def labels(verdict):
+            return " | ".join(plain_text(i.label) for i in result.with_verdict(verdict)) if result else ""
+
+        def ids(verdict):
+            return " ".join(i.id for i in result.with_verdict(verdict)) if result else ""
+
+        best = state.get("best_earned")
+        return OrderedDict([
+            ("Attempts", attempts),
+            ("Best score", best if best is not None else ""),
+            ("Max score", core.max_score(quiz, self.scoring)),
+            ("Last score", result.earned if result else ""),
+            ("Last answer correct", ("yes" if result.is_correct else "no") if result else ""),
+            ("Ticked indicators", " | ".join(plain_text(i.label) for i in quiz.indicators if i.id in answer)),
+            ("Missed indicators", labels(core.MISSED)),
+            ("False alarms", labels(core.FALSE_ALARM)),
+            ("Ticked ids", " ".join(i.id for i in quiz.indicators if i.id in answer)),
+            ("Missed ids", ids(core.MISSED)),
+            ("False alarm ids", ids(core.FALSE_ALARM)),
+        ])
