@@ -63,3 +63,71 @@ def screenshot(driver, name: str) -> Path:
 def console_errors(driver) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"
             and "favicon" not in entry["message"]]
+
+
+def overflow_at_320px(url: str, block_css: str, ready_css: str, name: str) -> list[str]:
+    """Open ``url`` 320 CSS pixels wide; return the elements of the block that stick out (WCAG 1.4.10)."""
+    require_browser()
+    narrow = start_chromium()
+    try:
+        narrow.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 320, "height": 720, "deviceScaleFactor": 1, "mobile": False})
+        narrow.get(url)
+        wait_for(narrow, ready_css)
+        # The workbench page around the block is not ours; the block must fit the width it is given.
+        narrow.execute_script("document.body.prepend(document.querySelector(arguments[0]));", block_css)
+        overflowing = narrow.execute_script(
+            "const b = document.querySelector(arguments[0]); const right = document.documentElement.clientWidth;"
+            "return [...b.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > right + 1)"
+            ".map(e => e.outerHTML.slice(0, 80));", block_css)
+        screenshot(narrow, name)
+        return overflowing
+    finally:
+        narrow.quit()
+
+
+# ------------------------------------------------------------------ keyboard helpers
+
+
+def scenario_url(workbench, title_fragment, student):
+    """The workbench address of the shipped example whose page contains ``title_fragment``."""
+    import urllib.request
+
+    for scenario_id in workbench.scenario_ids(block_type=r"f2l_\w+"):
+        html = urllib.request.urlopen(f"{workbench.url}/scenario/{scenario_id}/?student=probe", timeout=30).read()
+        if title_fragment.encode() in html:
+            return f"{workbench.url}/scenario/{scenario_id}/?student={student}"
+    raise AssertionError(title_fragment)
+
+
+def active(driver):
+    return driver.execute_script(
+        "const a = document.activeElement; return {tag: a.tagName, id: a.id, type: a.type || '',"
+        " cls: a.className, text: (a.innerText || a.value || '').slice(0, 80)};")
+
+
+def press(driver, *keys):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    chain = ActionChains(driver)
+    for key in keys:
+        chain.send_keys(key)
+    chain.perform()
+
+
+def tab_to(driver, predicate, limit=60):
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(limit):
+        press(driver, Keys.TAB)
+        if predicate(active(driver)):
+            return active(driver)
+    raise AssertionError(f"keyboard focus never reached the target; last: {active(driver)}")
+
+
+def wait_for(driver, css, timeout=10):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))

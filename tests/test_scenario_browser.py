@@ -4,7 +4,19 @@ import re
 
 import pytest
 
-from .browser import console_errors, require_browser, run_axe, screenshot, start_chromium
+from .browser import (
+    active,
+    console_errors,
+    overflow_at_320px,
+    press,
+    require_browser,
+    run_axe,
+    scenario_url,
+    screenshot,
+    start_chromium,
+    tab_to,
+    wait_for,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -15,49 +27,6 @@ def driver():
     browser = start_chromium()
     yield browser
     browser.quit()
-
-
-def scenario_url(workbench, title_fragment, student):
-    import urllib.request
-
-    for scenario_id in workbench.scenario_ids():
-        html = urllib.request.urlopen(f"{workbench.url}/scenario/{scenario_id}/?student=probe", timeout=30).read()
-        if title_fragment.encode() in html:
-            return f"{workbench.url}/scenario/{scenario_id}/?student={student}"
-    raise AssertionError(title_fragment)
-
-
-def active(driver):
-    return driver.execute_script(
-        "const a = document.activeElement; return {tag: a.tagName, id: a.id, type: a.type || '',"
-        " cls: a.className, text: (a.innerText || a.value || '').slice(0, 80)};")
-
-
-def press(driver, *keys):
-    from selenium.webdriver.common.action_chains import ActionChains
-
-    chain = ActionChains(driver)
-    for key in keys:
-        chain.send_keys(key)
-    chain.perform()
-
-
-def tab_to(driver, predicate, limit=60):
-    from selenium.webdriver.common.keys import Keys
-
-    for _ in range(limit):
-        press(driver, Keys.TAB)
-        if predicate(active(driver)):
-            return active(driver)
-    raise AssertionError(f"keyboard focus never reached the target; last: {active(driver)}")
-
-
-def wait_for(driver, css, timeout=10):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def audit(driver, name):
@@ -115,23 +84,8 @@ def test_confirming_without_a_choice_explains_and_keeps_focus_in_the_form(driver
 
 
 def test_reflows_at_320_css_pixels(workbench):
-    require_browser()
-    narrow = start_chromium()
-    try:
-        narrow.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                               {"width": 320, "height": 720, "deviceScaleFactor": 1, "mobile": False})
-        narrow.get(scenario_url(workbench, "A job offer on Instagram", "phone"))
-        wait_for(narrow, ".f2l-choices")
-        # The workbench page around the block is not ours; the block must fit the width it is given.
-        narrow.execute_script("document.body.prepend(document.querySelector('.f2l-scenario'));")
-        overflowing = narrow.execute_script(
-            "const b = document.querySelector('.f2l-scenario'); const right = document.documentElement.clientWidth;"
-            "return [...b.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > right + 1)"
-            ".map(e => e.outerHTML.slice(0, 80));")
-        screenshot(narrow, "scenario-320px")
-        assert overflowing == []
-    finally:
-        narrow.quit()
+    url = scenario_url(workbench, "A job offer on Instagram", "phone")
+    assert overflow_at_320px(url, ".f2l-scenario", ".f2l-choices", "scenario-320px") == []
 
 
 def test_no_third_party_requests(driver, workbench):

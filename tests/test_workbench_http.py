@@ -21,8 +21,9 @@ def open_scenario(workbench, student, title_fragment="A job offer on Instagram")
     raise AssertionError(f"no workbench scenario titled {title_fragment!r}")
 
 
-def block_body(html):
-    return re.search(r'<div class="f2l-scenario__body".*?</form>', html, re.S).group(0)
+def block_body(html, kind="scenario"):
+    """The learner-state part of a block's page (up to its form), to compare before and after a request."""
+    return re.search(rf'<div class="f2l-body f2l-{kind}__body".*?</form>', html, re.S).group(0)
 
 
 def test_every_shipped_scenario_renders(workbench):
@@ -32,6 +33,18 @@ def test_every_shipped_scenario_renders(workbench):
     for scenario_id in ids:
         status, html = client.get(f"/scenario/{scenario_id}/")
         assert status == 200 and 'class="f2l f2l-scenario"' in html, scenario_id
+
+
+def test_every_shipped_quiz_renders_without_its_answer_key(workbench):
+    ids = workbench.scenario_ids("f2l_indicator_quiz")
+    assert len(ids) >= 3
+    client = Client(workbench.url, "viewer")
+    for scenario_id in ids:
+        status, html = client.get(f"/scenario/{scenario_id}/")
+        assert status == 200 and 'class="f2l f2l-quiz"' in html, scenario_id
+        # The workbench page also prints the scenario's source for developers; the block is what a learner gets.
+        block = re.search(r'class="f2l f2l-quiz".*?xblock_json_init_args', html, re.S).group(0)
+        assert 'type="checkbox"' in block and "f2l-verdict" not in block and " indicator</span>" not in block
 
 
 def test_static_files_are_served_and_nothing_else(workbench):
@@ -74,3 +87,43 @@ def test_play_to_the_end_and_attempts_are_enforced_by_the_server(workbench):
     assert status == 400 and "used all your attempts" in answer["error"]
     _, _, html = open_scenario(workbench, "player")
     assert "2 attempts" not in html and "0 attempts left of 2." in html and "Try again" not in html
+
+
+# ------------------------------------------------------------------ the indicator quiz
+
+
+def open_quiz(workbench, student, title_fragment="The hostess advert"):
+    client = Client(workbench.url, student)
+    for scenario_id in workbench.scenario_ids("f2l_indicator_quiz"):
+        status, html = client.get(f"/scenario/{scenario_id}/")
+        if title_fragment in html:
+            usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_indicator_quiz'", html).group(1)
+            return client, usage_id, html
+    raise AssertionError(f"no workbench quiz titled {title_fragment!r}")
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"selected": "pay"}', b'{"selected": ["nope"]}',
+                                  b'{"selected": []}', b'{"selected": ["pay", "pay"]}'])
+def test_quiz_garbage_is_answered_with_400_and_changes_nothing(workbench, body):
+    client, usage_id, before = open_quiz(workbench, "quiz_garbage")
+    status, answer = client.post(usage_id, "submit", body, raw=True)
+    assert status == 400 and isinstance(answer, dict) and answer.get("error")
+    assert block_body(open_quiz(workbench, "quiz_garbage")[2], "quiz") == block_body(before, "quiz")
+
+
+def test_quiz_post_without_csrf_token_is_refused(workbench):
+    client, usage_id, _ = open_quiz(workbench, "quiz_no_csrf")
+    assert client.post(usage_id, "submit", {"selected": ["pay"]}, csrf=False)[0] == 403
+
+
+def test_quiz_attempts_are_enforced_by_the_server(workbench):
+    client, usage_id, _ = open_quiz(workbench, "quiz_player")
+    status, answer = client.post(usage_id, "submit", {"selected": ["pay"]})
+    assert status == 200 and "You judged 4 of 8 indicators correctly." in answer["html"]
+    assert client.post(usage_id, "reset", {})[0] == 200
+    status, answer = client.post(usage_id, "submit", {"selected": [], "none": True})
+    assert status == 200 and "Show the expected answer" in answer["html"]
+    status, answer = client.post(usage_id, "reset", {})
+    assert status == 400 and "used all your attempts" in answer["error"]
+    html = open_quiz(workbench, "quiz_player")[2]
+    assert "0 attempts left of 2." in html and "Best score: 4 of 8 points" in html

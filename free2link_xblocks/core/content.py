@@ -63,7 +63,8 @@ class Advert:
 Part = RichText | Chat | Advert
 
 
-def parse_bool(value: str | None, default: bool, problems: list, what: str, line=None, node_id=None) -> bool:
+def parse_bool(value: str | None, default: bool, problems: list, what: str, line=None, node_id=None,
+               node_kind="step") -> bool:
     if value is None:
         return default
     lowered = value.strip().lower()
@@ -72,7 +73,8 @@ def parse_bool(value: str | None, default: bool, problems: list, what: str, line
     if lowered in FALSE_VALUES:
         return False
     problems.append(
-        Problem(N_("{what} must be true or false, not \"{value}\""), {"what": what, "value": value}, node_id, line)
+        Problem(N_("{what} must be true or false, not \"{value}\""), {"what": what, "value": value}, node_id, line,
+                node_kind=node_kind)
     )
     return default
 

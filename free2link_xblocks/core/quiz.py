@@ -95,7 +95,7 @@ def _parse_indicator(element, index: int, problems: list) -> Indicator | None:
     raw_present = element.get("present")
     if raw_present is None:
         problem(N_("present=\"true\" or present=\"false\" is required"))
-    present = parse_bool(raw_present, False, problems, "present", line, indicator_id)
+    present = parse_bool(raw_present, False, problems, "present", line, indicator_id, "indicator")
     strength = element.get("strength")
     if strength is not None and strength not in STRENGTHS:
         problem(N_("strength must be one of {allowed}, not \"{value}\""),

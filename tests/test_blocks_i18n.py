@@ -1,4 +1,4 @@
-"""Every string the scenario shows goes through the i18n service: none is left in English."""
+"""Every string our blocks show goes through the i18n service: none is left in English."""
 
 import re
 
@@ -7,6 +7,7 @@ from lxml import html as lxml_html
 from .conftest import RecordingRuntime, load_block
 
 AMIRA = open("tests/data/amira.xml", encoding="utf-8").read()
+HOSTESS = open("tests/data/hostess.xml", encoding="utf-8").read()
 
 
 class PseudoTranslation:
@@ -25,7 +26,8 @@ class PseudoTranslation:
 AUTHOR_CONTENT = (".f2l-text", ".f2l-chat__sender", ".f2l-chat__time", ".f2l-chat__text", ".f2l-advert__title",
                   ".f2l-advert__text", ".f2l-choices__label", ".f2l-feedback__choice dd", ".f2l-feedback__text",
                   ".f2l-step__title", ".f2l-end__title", ".f2l-title", ".f2l-recap__step", ".f2l-tally__title",
-                  ".f2l-tally__table th", ".f2l-tally__table td", "textarea", "script", "caption")
+                  ".f2l-tally__table tbody th", "textarea", "script", "caption", ".f2l-marking__label",
+                  ".f2l-explanation", ".f2l-expected li", ".f2l-prompt")
 
 
 def untranslated_text(markup):
@@ -81,3 +83,27 @@ def test_handler_errors_are_translated():
     block = load_block(runtime, AMIRA)[0]
     status, answer = runtime.call(block, "choose", {"step": "nope", "choice": "c1"})
     assert status == 400 and re.fullmatch(r"⟦[^⟧]*⟧", answer["error"])
+
+
+def test_every_quiz_state_is_fully_translated():
+    runtime = RecordingRuntime("learner", staff=True, i18n=PseudoTranslation())
+    block = load_block(runtime, HOSTESS)[0]
+    views = [runtime.render(block, "student_view").content]  # the form, with the confirm-none panel
+    views.append(runtime.call(block, "submit", {"selected": ["pay", "contract"]})[1]["html"])
+    views.append(runtime.call(block, "reset")[1]["html"])
+    views.append(runtime.call(block, "submit", {"selected": [], "none": True})[1]["html"])  # last attempt
+    views.append(runtime.render(block, "student_view").content)  # with the staff tally
+    views.append(runtime.render(block, "studio_view").content)
+    block.max_attempts, block.submitted = 1, False
+    views.append(runtime.render(block, "student_view").content)  # closed
+    for markup in views:
+        assert untranslated_text(markup) == []
+    assert "⟦Show the expected answer⟧" in views[3] and "⟦Which indicators the class missed" in views[4]
+
+
+def test_quiz_handler_errors_are_translated():
+    runtime = RecordingRuntime("learner", i18n=PseudoTranslation())
+    block = load_block(runtime, HOSTESS)[0]
+    for payload in ({"selected": ["nope"]}, {"selected": []}, {"selected": "x"}):
+        status, answer = runtime.call(block, "submit", payload)
+        assert status == 400 and re.fullmatch(r"⟦[^⟧]*⟧", answer["error"]), answer
