@@ -7,28 +7,15 @@ Prints a table; compares page weight with branching-xblock when that peer is ins
 
 from __future__ import annotations
 
-import gzip
 import importlib.resources
 import importlib.util
-import json
-import os
-import statistics
-import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from common import TARGET_GZ, asset_weight, call, gz_size, timed, toy_runtime
 
-import django  # noqa: E402
-
-django.setup()
-
-from webob import Request  # noqa: E402
-from xblock.runtime import NullI18nService  # noqa: E402
-from xblock.test.toy_runtime import ToyRuntime  # noqa: E402
-
-LEARNER_ASSETS = ["scenario/static/js/scenario.js", "scenario/static/css/scenario.css", "common/static/css/parts.css"]
+LEARNER_ASSETS = ["common/static/js/learner.js", "scenario/static/js/scenario.js", "scenario/static/css/scenario.css",
+                  "common/static/css/parts.css"]
 
 
 def chain_scenario(steps: int) -> str:
@@ -50,26 +37,10 @@ def chain_scenario(steps: int) -> str:
     return "".join(parts)
 
 
-def timed(func, repeat: int) -> float:
-    """Median wall time of ``func`` in milliseconds."""
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def call(runtime, block, handler, payload):
-    request = Request.blank("/", method="POST", body=json.dumps(payload).encode())
-    response = runtime.handle(block, handler, request)
-    assert response.status_int == 200, response.body
-    return response
 
 
 def bench_scenario(steps: int, repeat: int) -> dict:
-    runtime = ToyRuntime("bench")
-    runtime._services["i18n"] = NullI18nService()
+    runtime = toy_runtime("bench")
     xml = chain_scenario(steps)
     start = time.perf_counter()
     usage = runtime.parse_xml_string(xml)
@@ -85,15 +56,14 @@ def bench_scenario(steps: int, repeat: int) -> dict:
 
     move_ms = timed(one_move, min(repeat, steps - 1))
     return {"steps": steps, "import_ms": import_ms, "render_ms": render_ms, "move_ms": move_ms,
-            "html_bytes": len(first_html.encode()), "html_gz": len(gzip.compress(first_html.encode(), 9))}
+            "html_bytes": len(first_html.encode()), "html_gz": gz_size(first_html)}
 
 
 def bench_peer(steps: int, repeat: int) -> dict | None:
     """branching-xblock on the same chain (3 choices a node), if installed: render and one choice."""
     if importlib.util.find_spec("branching_xblock") is None:
         return None
-    runtime = ToyRuntime("peer")
-    runtime._services["i18n"] = NullI18nService()
+    runtime = toy_runtime("peer")
     block = runtime.get_block(runtime.parse_xml_string("<branching_xblock/>"))
     nodes = {}
     for i in range(steps):
@@ -111,10 +81,6 @@ def bench_peer(steps: int, repeat: int) -> dict | None:
     move_ms = timed(lambda: call(runtime, block, "select_choice", {"choice_index": 0}), min(repeat, steps - 1))
     return {"steps": steps, "render_ms": render_ms, "move_ms": move_ms}
 
-
-def asset_weight(files) -> tuple[int, int]:
-    raw = b"".join(Path(f).read_bytes() for f in files)
-    return len(raw), len(gzip.compress(raw, 9))
 
 
 def peer_assets() -> list[Path] | None:
@@ -141,8 +107,8 @@ def main() -> None:
                   f"its JS renders in the browser), one choice {peer['move_ms']:.2f} ms")
     package = Path(importlib.resources.files("free2link_xblocks"))
     raw, gz = asset_weight([package / f for f in LEARNER_ASSETS])
-    print(f"\nlearner JS+CSS: {raw} B raw, {gz} B gzip -9 (target <= 12288 B): "
-          f"{'OK' if gz <= 12288 else 'OVER TARGET'}")
+    print(f"\nlearner JS+CSS: {raw} B raw, {gz} B gzip -9 (target <= {TARGET_GZ} B): "
+          f"{'OK' if gz <= TARGET_GZ else 'OVER TARGET'}")
     peer = peer_assets()
     if peer:
         peer_raw, peer_gz = asset_weight(peer)

@@ -10,9 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from .core import quiz, scenario
 from .core.markup import local_name, parse_xml
 from .core.problems import ContentError
-from .core import quiz, scenario
 
 VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element}
 

@@ -1,4 +1,4 @@
-"""The free2link command line: validate scenario files."""
+"""The free2link command line: validate scenario and indicator-quiz files."""
 
 import subprocess
 import sys
@@ -44,3 +44,13 @@ def test_the_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "free2link_xblocks.cli", "validate", "tests/data/amira.xml"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_indicator_quizzes_are_validated_too(tmp_path, capsys):
+    quiz = open("tests/data/hostess.xml", encoding="utf-8").read()
+    good = write(tmp_path, "quiz.xml", quiz)
+    bad = write(tmp_path, "bad_quiz.xml", quiz.replace('strength="medium"', 'strength="high"', 1))
+    unit = write(tmp_path, "unit.xml", f"<vertical>\n{GOOD}\n{quiz}</vertical>")
+    assert main(["validate", str(good), str(unit)]) == 0
+    assert main(["validate", str(bad)]) == 1
+    assert f'{bad}:7: indicator pay: strength must be one of strong, medium, weak, not "high"' in capsys.readouterr().out
