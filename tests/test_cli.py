@@ -16,7 +16,7 @@ def write(tmp_path, name, text):
 
 def test_a_clean_file_exits_0(tmp_path, capsys):
     assert main(["validate", str(write(tmp_path, "ok.xml", GOOD))]) == 0
-    assert "1 file(s) OK" in capsys.readouterr().err
+    assert "1 file: OK" in capsys.readouterr().err
 
 
 def test_errors_are_listed_with_file_line_and_step_and_exit_1(tmp_path, capsys):

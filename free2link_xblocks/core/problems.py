@@ -12,6 +12,15 @@ ERROR = "error"
 WARNING = "warning"
 
 
+def N_(message: str) -> str:  # noqa: N802 - the conventional name for gettext_noop
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+# How a problem names the part of the content it is about.
+NODE_KINDS = {"step": N_("step {id}"), "end": N_("end {id}"), "indicator": N_("indicator {id}")}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a piece of content.
@@ -38,6 +47,7 @@ class Problem:
 
     def format(self, source: str | None = None, gettext=None) -> str:
         """Render as ``source:line: step id: message`` (parts that are unknown are left out)."""
+        translate = gettext or (lambda message: message)
         where = []
         if source:
             where.append(source)
@@ -46,9 +56,9 @@ class Problem:
         prefix = ":".join(where)
         parts = [prefix] if prefix else []
         if self.node_id:
-            parts.append(f"{self.node_kind} {self.node_id}")
+            parts.append(translate(NODE_KINDS.get(self.node_kind, NODE_KINDS["step"])).format(id=self.node_id))
         if self.severity == WARNING:
-            parts.append("warning")
+            parts.append(translate(N_("warning")))
         parts.append(self.message(gettext))
         return ": ".join(parts)
 
@@ -72,8 +82,3 @@ class LearnerError(ValueError):
 
     def message(self, gettext=None) -> str:
         return (gettext(self.template) if gettext else self.template).format(**self.params)
-
-
-def N_(message: str) -> str:  # noqa: N802 - the conventional name for gettext_noop
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message

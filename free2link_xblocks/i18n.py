@@ -1,0 +1,54 @@
+"""Our interface catalogues at run time, loaded the way the LMS loads them.
+
+The LMS's XBlock i18n service reads ``<package>/translations/<locale>/LC_MESSAGES/text.mo``
+(gettext domain ``text``) for the current Django language. The workbench's service translates
+nothing, so :class:`CatalogueI18nService` does the same as the LMS there (and in tests, with a
+fixed language); the ``free2link`` command uses :func:`cli_translation` (the shell's LANGUAGE/LANG).
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+from pathlib import Path
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+DOMAIN = "text"
+
+
+@lru_cache(maxsize=16)
+def catalogue(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``language`` (e.g. ``el``, ``pl``, ``pt-br``); English if there is none."""
+    from django.utils.translation import to_locale
+
+    return gettext.translation(DOMAIN, str(TRANSLATIONS), [to_locale(language)], fallback=True)
+
+
+def cli_translation() -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, str(TRANSLATIONS), fallback=True)
+
+
+class CatalogueI18nService:
+    """An XBlock i18n service over our catalogues: a fixed ``language``, or Django's active one."""
+
+    def __init__(self, language: str | None = None):
+        self.language = language
+
+    def _catalogue(self):
+        if self.language:
+            return catalogue(self.language)
+        from django.utils.translation import get_language
+
+        return catalogue(get_language() or "en")
+
+    def gettext(self, message: str) -> str:
+        return self._catalogue().gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self._catalogue().ngettext(singular, plural, count)
+
+    ugettext = gettext
+    ungettext = ngettext
+
+    def strftime(self, date, format_string):
+        return date.strftime(format_string)
