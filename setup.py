@@ -1,11 +1,32 @@
 """Packaging for free2link-xblocks (Open edX XBlocks and course tooling)."""
 
+import importlib.util
 import re
+import sys
 from pathlib import Path
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).parent
+
+
+class BuildWithCatalogues(build_py):
+    """Compile translations/<lang>/LC_MESSAGES/text.po into text.mo inside the build, where the LMS reads it.
+
+    The compiler is our own standard-library module, so no gettext tools are needed on the build machine.
+    """
+
+    def run(self):
+        super().run()
+        spec = importlib.util.spec_from_file_location("f2l_i18n_tools", HERE / "free2link_xblocks" / "i18n_tools.py")
+        tools = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = tools  # dataclasses look their module up while it loads
+        spec.loader.exec_module(tools)
+        if not self.dry_run:
+            tools.compile_catalogues(Path(self.build_lib) / "free2link_xblocks" / "translations")
+
+
 VERSION = re.search(r'__version__ = "([^"]+)"', (HERE / "free2link_xblocks" / "__init__.py").read_text()).group(1)
 
 setup(
@@ -27,6 +48,7 @@ setup(
             "translations/*/LC_MESSAGES/*.mo",
         ],
     },
+    cmdclass={"build_py": BuildWithCatalogues},
     python_requires=">=3.11",
     install_requires=[
         # XBlock 5.2 is Open edX Ulmo's; 6.2+ bundles web_fragments itself.

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 from .core import quiz, scenario
-from .i18n import cli_translation
 from .core.markup import local_name, parse_xml
 from .core.problems import ContentError
+from .i18n import cli_translation
 
 VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element}
 

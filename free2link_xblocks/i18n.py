@@ -52,3 +52,24 @@ class CatalogueI18nService:
 
     def strftime(self, date, format_string):
         return date.strftime(format_string)
+
+
+class LanguageFromQueryMiddleware:
+    """Workbench only: ``?lang=xx`` picks the interface language, remembered in a cookie."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        supported = {code for code, _name in settings.LANGUAGES}
+        asked = request.GET.get("lang")
+        language = asked if asked in supported else request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        translation.activate(language if language in supported else settings.LANGUAGE_CODE)
+        response = self.get_response(request)
+        if asked in supported:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, asked, samesite="Lax")
+        translation.deactivate()
+        return response

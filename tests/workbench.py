@@ -22,7 +22,7 @@ def free_port() -> int:
 
 
 class Workbench:
-    """Start ``python -m django runserver`` with workbench.settings in a scratch folder."""
+    """Start ``python -m django runserver`` with our workbench settings (language switch) in a scratch folder."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -32,7 +32,7 @@ class Workbench:
 
     def __enter__(self):
         (self.folder / "var").mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="workbench.settings", EXCLUDE_SAMPLE_XBLOCKS="yes",
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="free2link_xblocks.workbench_settings", EXCLUDE_SAMPLE_XBLOCKS="yes",
                    PYTHONUNBUFFERED="1")
         subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "--verbosity", "0"],
                        cwd=self.folder, env=env, check=True)
