@@ -76,7 +76,9 @@ def _header(language: str | None) -> list[str]:
     fields = ["Project-Id-Version: free2link-xblocks", "MIME-Version: 1.0", "Content-Type: text/plain; charset=UTF-8",
               "Content-Transfer-Encoding: 8bit"]
     if language:
-        fields += [f"Language: {language}", f"Plural-Forms: {LANGUAGES[language]}"]
+        fields += [f"Language: {language}", f"Plural-Forms: {LANGUAGES[language]}",
+                   "PO-Revision-Date: see the git history", "Last-Translator: Free2Link project team",
+                   f"Language-Team: Free2Link ({language})"]
     return ['msgid ""', 'msgstr ""'] + [_quote(f + "\n") for f in fields] + [""]
 
 

@@ -1,6 +1,7 @@
 """Every string our blocks show goes through the i18n service: none is left in English."""
 
 import re
+from html import escape
 
 from lxml import html as lxml_html
 
@@ -61,8 +62,9 @@ def _select(tree, selector):
     return found
 
 
-def test_every_view_state_is_fully_translated():
-    runtime = RecordingRuntime("learner", staff=True, i18n=PseudoTranslation())
+def scenario_views(i18n) -> list[str]:
+    """Every state of a scenario, as learners and course staff see it, and its Studio editor and errors."""
+    runtime = RecordingRuntime("learner", staff=True, i18n=i18n)
     block = load_block(runtime, AMIRA)[0]
     views = [runtime.render(block, "student_view").content]
     views.append(runtime.call(block, "choose", {"step": "s1", "choice": "c1"})[1]["html"])
@@ -74,7 +76,36 @@ def test_every_view_state_is_fully_translated():
     runtime.call(block, "restart")
     views.append(runtime.call(block, "choose", {"step": "s1", "choice": "c2"})[1]["html"])
     views.append(runtime.call(block, "proceed")[1]["html"])  # attempts used up
-    for markup in views:
+    views.append(escape(runtime.call(block, "restart")[1]["error"]))  # errors are text, shown as text
+    views.append(escape(runtime.call(block, "studio_submit", {"display_name": "", "weight": "-1", "max_attempts": "x",
+                                                        "allow_back": "maybe", "olx": "<f2l_scenario><step id='a'>"
+                                                        "<choice next='b'><label>x</label></choice></step>"
+                                                        "</f2l_scenario>"})[1]["error"]))
+    return views
+
+
+def quiz_views(i18n) -> list[str]:
+    """Every state of an indicator quiz, as learners and course staff see it, and its Studio editor and errors."""
+    runtime = RecordingRuntime("learner", staff=True, i18n=i18n)
+    block = load_block(runtime, HOSTESS)[0]
+    views = [runtime.render(block, "student_view").content]  # the form, with the confirm-none panel
+    views.append(runtime.call(block, "submit", {"selected": ["pay", "contract"]})[1]["html"])
+    views.append(runtime.call(block, "reset")[1]["html"])
+    views.append(runtime.call(block, "submit", {"selected": [], "none": True})[1]["html"])  # last attempt
+    views.append(runtime.render(block, "student_view").content)  # with the staff tally
+    views.append(runtime.render(block, "studio_view").content)
+    views.append(escape(runtime.call(block, "reset")[1]["error"]))
+    views.append(escape(runtime.call(block, "studio_submit", {"display_name": "Q", "weight": "1", "max_attempts": "1",
+                                                        "scoring": "most", "shuffle": False,
+                                                        "olx": "<f2l_indicator_quiz><indicator id='a' present='x'/>"
+                                                        "</f2l_indicator_quiz>"})[1]["error"]))
+    block.max_attempts, block.submitted = 1, False
+    views.append(runtime.render(block, "student_view").content)  # closed
+    return views
+
+
+def test_every_scenario_state_is_fully_translated():
+    for markup in scenario_views(PseudoTranslation()):
         assert untranslated_text(markup) == []
 
 
@@ -86,16 +117,7 @@ def test_handler_errors_are_translated():
 
 
 def test_every_quiz_state_is_fully_translated():
-    runtime = RecordingRuntime("learner", staff=True, i18n=PseudoTranslation())
-    block = load_block(runtime, HOSTESS)[0]
-    views = [runtime.render(block, "student_view").content]  # the form, with the confirm-none panel
-    views.append(runtime.call(block, "submit", {"selected": ["pay", "contract"]})[1]["html"])
-    views.append(runtime.call(block, "reset")[1]["html"])
-    views.append(runtime.call(block, "submit", {"selected": [], "none": True})[1]["html"])  # last attempt
-    views.append(runtime.render(block, "student_view").content)  # with the staff tally
-    views.append(runtime.render(block, "studio_view").content)
-    block.max_attempts, block.submitted = 1, False
-    views.append(runtime.render(block, "student_view").content)  # closed
+    views = quiz_views(PseudoTranslation())
     for markup in views:
         assert untranslated_text(markup) == []
     assert "⟦Show the expected answer⟧" in views[3] and "⟦Which indicators the class missed" in views[4]

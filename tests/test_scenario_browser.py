@@ -136,3 +136,32 @@ def test_a_reload_resumes_exactly_where_the_learner_was(driver, workbench):
     wait_for(driver, ".f2l-end")
     driver.get(url)
     assert "Amira stops coming" in wait_for(driver, ".f2l-end").text
+
+
+def test_a_scenario_plays_in_greek_with_the_keyboard(driver, workbench):
+    """The workbench's ?lang=el loads our Greek catalogue as the LMS would; nothing of the interface stays English."""
+    from selenium.webdriver.common.keys import Keys
+
+    from free2link_xblocks.i18n import catalogue
+
+    greek = catalogue("el").gettext
+    driver.get(scenario_url(workbench, "A job offer on Instagram", "greek") + "&lang=el")
+    wait_for(driver, ".f2l-choices")
+    body = driver.find_element("css selector", ".f2l-scenario").text
+    assert greek("What do you do?") in body and greek("Decision {number}").format(number=1) in body
+    assert "What do you do?" not in body
+    tab_to(driver, lambda a: a["type"] == "radio")
+    press(driver, Keys.SPACE)
+    tab_to(driver, lambda a: a["tag"] == "BUTTON" and greek("Confirm my choice") in a["text"])
+    press(driver, Keys.ENTER)
+    feedback = wait_for(driver, ".f2l-feedback")
+    assert greek("Your choice") in feedback.text and greek("Continue") in feedback.text
+    assert driver.execute_script("return document.querySelector('[role=status]').textContent") in (
+        greek("Feedback on your choice"), "")
+    audit(driver, "scenario-greek-feedback")
+    tab_to(driver, lambda a: a["tag"] == "BUTTON" and greek("Continue") in a["text"])
+    press(driver, Keys.ENTER)
+    wait_for(driver, "form.f2l-choices[data-step='s2']")
+    # The choice is kept for the next pages, as Django's language cookie would be.
+    driver.get(scenario_url(workbench, "A job offer on Instagram", "greek"))
+    assert greek("Confirm my choice") in wait_for(driver, ".f2l-choices").text
