@@ -54,3 +54,16 @@ def asset_weight(files) -> tuple[int, int]:
 
 def gz_size(text: str) -> int:
     return len(gzip.compress(text.encode(), 9))
+
+
+def print_page_weight(ours: list[Path], peer: list[Path] | None, peer_name: str, install: str) -> None:
+    """Gzipped learner JS+CSS of our block against the budget and, when installed, the peer's."""
+    raw, gz = asset_weight(ours)
+    print(f"\nlearner JS+CSS: {raw} B raw, {gz} B gzip -9 (target <= {TARGET_GZ} B): "
+          f"{'OK' if gz <= TARGET_GZ else 'OVER TARGET'}")
+    if peer:
+        peer_raw, peer_gz = asset_weight(peer)
+        print(f"peer {peer_name} learner JS+CSS ({len(peer)} files): {peer_raw} B raw, {peer_gz} B gzip -9 "
+              f"-> ours is {peer_gz / gz:.1f}x smaller")
+    else:
+        print(f"peer {peer_name} not installed: pip install {install} to compare in the same run")

@@ -13,7 +13,7 @@ import time
 from collections import namedtuple
 from pathlib import Path
 
-from common import TARGET_GZ, asset_weight, call, gz_size, timed, toy_runtime
+from common import call, gz_size, print_page_weight, timed, toy_runtime
 
 from free2link_xblocks.core.markup import parse_xml
 from free2link_xblocks.core.quiz import parse_quiz_element
@@ -107,17 +107,7 @@ def main() -> None:
             print(f"{'peer':>10} Problem Builder pb-mrq, {choices} choices: render {peer['render_ms']:.2f} ms, "
                   f"submit {peer['submit_ms']:.2f} ms, HTML {peer['html_gz']} B gz")
     package = Path(importlib.resources.files("free2link_xblocks"))
-    raw, gz = asset_weight([package / f for f in LEARNER_ASSETS])
-    print(f"\nlearner JS+CSS: {raw} B raw, {gz} B gzip -9 (target <= {TARGET_GZ} B): "
-          f"{'OK' if gz <= TARGET_GZ else 'OVER TARGET'}")
-    peer = peer_assets()
-    if peer:
-        peer_raw, peer_gz = asset_weight(peer)
-        print(f"peer Problem Builder learner JS+CSS ({len(peer)} files): {peer_raw} B raw, {peer_gz} B gzip -9 "
-              f"-> ours is {peer_gz / gz:.1f}x smaller")
-    else:
-        print("peer Problem Builder not installed: pip install xblock-problem-builder to compare in the same run")
-
+    print_page_weight([package / f for f in LEARNER_ASSETS], peer_assets(), "Problem Builder", "xblock-problem-builder")
 
 if __name__ == "__main__":
     main()

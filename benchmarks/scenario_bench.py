@@ -12,7 +12,7 @@ import importlib.util
 import time
 from pathlib import Path
 
-from common import TARGET_GZ, asset_weight, call, gz_size, timed, toy_runtime
+from common import call, gz_size, print_page_weight, timed, toy_runtime
 
 LEARNER_ASSETS = ["common/static/js/learner.js", "scenario/static/js/scenario.js", "scenario/static/css/scenario.css",
                   "common/static/css/parts.css"]
@@ -106,17 +106,7 @@ def main() -> None:
             print(f"{'peer':>6} branching-xblock, {steps} steps: render {peer['render_ms']:.2f} ms (a mount point; "
                   f"its JS renders in the browser), one choice {peer['move_ms']:.2f} ms")
     package = Path(importlib.resources.files("free2link_xblocks"))
-    raw, gz = asset_weight([package / f for f in LEARNER_ASSETS])
-    print(f"\nlearner JS+CSS: {raw} B raw, {gz} B gzip -9 (target <= {TARGET_GZ} B): "
-          f"{'OK' if gz <= TARGET_GZ else 'OVER TARGET'}")
-    peer = peer_assets()
-    if peer:
-        peer_raw, peer_gz = asset_weight(peer)
-        print(f"peer branching-xblock learner JS+CSS ({len(peer)} files): {peer_raw} B raw, {peer_gz} B gzip -9 "
-              f"-> ours is {peer_gz / gz:.1f}x smaller")
-    else:
-        print("peer branching-xblock not installed: pip install branching-xblock to compare in the same run")
-
+    print_page_weight([package / f for f in LEARNER_ASSETS], peer_assets(), "branching-xblock", "branching-xblock")
 
 if __name__ == "__main__":
     main()

@@ -21,8 +21,8 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .markup import local_name, markup_to_nodes, sanitize_element_content, sanitize_nodes
-from .problems import N_, Problem
+from .markup import local_name, markup_to_nodes, parse_xml, sanitize_element_content, sanitize_nodes
+from .problems import N_, ContentError, Problem
 
 TRUE_VALUES = {"true", "1", "yes"}
 FALSE_VALUES = {"false", "0", "no"}
@@ -197,6 +197,14 @@ def indent_structure(element, structural: set, level: int = 0) -> None:
     last = element[-1]
     if not (last.tail or "").strip():
         last.tail = "\n" + "  " * level
+
+
+def load_checked(parse_element, text: str | bytes, source: str | None = None):
+    """Parse XML with a block's ``parse_element``; raise :class:`ContentError` listing every error."""
+    model, problems = parse_element(parse_xml(text, source))
+    if any(p.is_error for p in problems):
+        raise ContentError(problems, source)
+    return model
 
 
 @lru_cache(maxsize=256)

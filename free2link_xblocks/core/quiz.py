@@ -18,9 +18,9 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .content import Part, append_markup, append_parts, indent_structure, parse_bool, parse_parts
-from .markup import local_name, parse_xml, sanitize_element_content
-from .problems import N_, WARNING, ContentError, LearnerError, Problem
+from .content import Part, append_markup, append_parts, indent_structure, load_checked, parse_bool, parse_parts
+from .markup import local_name, sanitize_element_content
+from .problems import N_, WARNING, LearnerError, Problem
 from .settings import Setting, parse_settings, unknown_attributes
 
 ROOT_TAG = "f2l_indicator_quiz"
@@ -182,10 +182,7 @@ def validate(quiz: Quiz) -> list[Problem]:
 
 def load_quiz(text: str | bytes, source: str | None = None) -> Quiz:
     """Parse and validate quiz XML; raise :class:`ContentError` listing every error."""
-    quiz, problems = parse_quiz_element(parse_xml(text, source))
-    if any(p.is_error for p in problems):
-        raise ContentError(problems, source)
-    return quiz
+    return load_checked(parse_quiz_element, text, source)
 
 
 @lru_cache(maxsize=128)

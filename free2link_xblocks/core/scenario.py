@@ -16,10 +16,10 @@ from functools import lru_cache
 
 from lxml import etree
 
-from .content import Part, append_markup, append_parts, content_version, indent_structure, parse_parts
+from .content import Part, append_markup, append_parts, content_version, indent_structure, load_checked, parse_parts
 from .graph import reachable, strongly_connected_components
-from .markup import local_name, parse_xml, sanitize_element_content
-from .problems import ERROR, N_, WARNING, ContentError, Problem
+from .markup import local_name, sanitize_element_content
+from .problems import ERROR, N_, WARNING, Problem
 from .settings import Setting, parse_settings, unknown_attributes
 
 ROOT_TAG = "f2l_scenario"
@@ -210,10 +210,7 @@ def parse_scenario_element(root) -> tuple[Scenario, list[Problem]]:
 
 def load_scenario(text: str | bytes, source: str | None = None) -> Scenario:
     """Parse and validate scenario XML; raise :class:`ContentError` listing every error."""
-    scenario, problems = parse_scenario_element(parse_xml(text, source))
-    if any(p.is_error for p in problems):
-        raise ContentError(problems, source)
-    return scenario
+    return load_checked(parse_scenario_element, text, source)
 
 
 @lru_cache(maxsize=128)
