@@ -73,3 +73,14 @@ def workbench(tmp_path_factory):
 
     with Workbench(tmp_path_factory.mktemp("workbench")) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def driver():
+    """Headless Chromium for the browser tests (skipped locally, a failure in CI, when it is missing)."""
+    from .browser import require_browser, start_chromium
+
+    require_browser()
+    browser = start_chromium()
+    yield browser
+    browser.quit()

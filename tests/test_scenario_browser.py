@@ -9,24 +9,14 @@ from .browser import (
     console_errors,
     overflow_at_320px,
     press,
-    require_browser,
     run_axe,
     scenario_url,
     screenshot,
-    start_chromium,
     tab_to,
     wait_for,
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def driver():
-    require_browser()
-    browser = start_chromium()
-    yield browser
-    browser.quit()
 
 
 def audit(driver, name):
