@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import gettext
 from functools import lru_cache
-from pathlib import Path
 
-TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+from .i18n_tools import TRANSLATIONS
+
 DOMAIN = "text"
 
 

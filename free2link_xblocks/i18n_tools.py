@@ -108,14 +108,10 @@ def render_catalogue(messages: dict[str, Message], language: str | None = None,
     return "\n".join(lines)
 
 
-def render_pot(messages: dict[str, Message]) -> str:
-    return render_catalogue(messages)
-
-
 def write_pot(path: Path = POT_PATH) -> int:
     messages = extract()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_pot(messages), encoding="utf-8")
+    path.write_text(render_catalogue(messages), encoding="utf-8")
     return len(messages)
 
 
@@ -135,7 +131,7 @@ def update_catalogues() -> dict[str, int]:
         existing = parse_po(path.read_text(encoding="utf-8")) if path.exists() else {}
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render_catalogue(messages, language, existing), encoding="utf-8")
-        missing[language] = len(untranslated(parse_po(path.read_text(encoding="utf-8")), messages))
+        missing[language] = len(untranslated(existing, messages))
     return missing
 
 

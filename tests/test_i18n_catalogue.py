@@ -6,11 +6,11 @@ import subprocess
 
 import pytest
 
-from free2link_xblocks.i18n_tools import POT_PATH, extract, render_pot
+from free2link_xblocks.i18n_tools import POT_PATH, extract, render_catalogue
 
 
 def test_the_committed_pot_matches_the_code():
-    assert POT_PATH.read_text(encoding="utf-8") == render_pot(extract()), (
+    assert POT_PATH.read_text(encoding="utf-8") == render_catalogue(extract()), (
         "translations/text.pot is out of date: run `free2link i18n extract`")
 
 

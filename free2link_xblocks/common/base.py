@@ -284,6 +284,41 @@ class Free2LinkBlock(XBlock):
         # The workbench has no roles: its "staff" user (?student=staff) plays the course team.
         return attrs.get("xblock-workbench.user_id") in {"staff", "instructor"}
 
+    # ------------------------------------------------------------------ attempts and scores
+    # Every block declares ``max_attempts`` (0: no limit) and the learner's ``attempts``.
+
+    def attempts_left(self) -> bool:
+        return not self.max_attempts or self.attempts < self.max_attempts
+
+    def score_texts(self, last: int, best: int, possible: int) -> dict:
+        """The score lines every block shows; ``attempts_left`` is empty when attempts are unlimited."""
+        t = self.translator
+        left = max(self.max_attempts - self.attempts, 0)
+        return {
+            "this_attempt": t.ngettext("This attempt: {earned} of {possible} point",
+                                       "This attempt: {earned} of {possible} points", possible).format(
+                earned=last, possible=possible),
+            "best": t.ngettext("Best score: {earned} of {possible} point",
+                               "Best score: {earned} of {possible} points", possible).format(
+                earned=best, possible=possible),
+            "attempts_left": t.ngettext("{left} attempt left of {total}.", "{left} attempts left of {total}.",
+                                        left).format(left=left, total=self.max_attempts) if self.max_attempts else "",
+        }
+
+    # ------------------------------------------------------------------ reports
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """One row per learner for the Instructor Dashboard's Problem Responses report."""
+        row = self.report_row_maker()
+        for count, user_state in enumerate(user_state_iterator):
+            if limit_responses is not None and count >= limit_responses:
+                return
+            yield user_state.username, row(user_state.state)
+
+    def report_row_maker(self):
+        """A function from one learner's stored state to their report columns (blocks define it)."""
+        raise NotImplementedError
+
     # ------------------------------------------------------------------ grades and completion
 
     def publish_grade(self, earned: float, possible: float) -> None:

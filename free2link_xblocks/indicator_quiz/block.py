@@ -91,9 +91,6 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
             return self.quiz.indicators
         return core.shuffled(self.quiz, f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}")
 
-    def _attempts_left(self) -> bool:
-        return not self.max_attempts or self.attempts < self.max_attempts
-
     # ------------------------------------------------------------------ scoring (ScorableXBlockMixin)
 
     def has_submitted_answer(self):
@@ -135,7 +132,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     def _state(self) -> str:
         if self.submitted:
             return "result"
-        if not self._attempts_left():
+        if not self.attempts_left():
             return "closed"
         return "answering"
 
@@ -155,7 +152,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
 
     def _result_context(self, result: core.Result) -> dict:
         texts = self.texts()
-        show_expected = result.is_correct or not self._attempts_left()
+        show_expected = result.is_correct or not self.attempts_left()
         return {
             "markings": [{
                 "id": m.indicator.id,
@@ -171,10 +168,11 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
             "is_correct": result.is_correct,
             "score": self._score_lines(),
             "explanation": mark_safe(self.quiz.explanation),
-            "expected": [{"label": mark_safe(i.label), "strength_text": texts["strength"].get(i.strength or "", "")}
-                         for i in self._order() if i.present] if show_expected else None,
+            "expected": [{"label": mark_safe(m.indicator.label),
+                          "strength_text": texts["strength"].get(m.indicator.strength or "", "")}
+                         for m in result.markings if m.indicator.present] if show_expected else None,
             "show_expected": show_expected,
-            "can_retry": self._attempts_left(),
+            "can_retry": self.attempts_left(),
         }
 
     def _summary_line(self, result: core.Result) -> str:
@@ -187,21 +185,9 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
             right=result.right, total=total)
 
     def _score_lines(self) -> list[str]:
-        t = self.translator
-        possible = self.max_score()
-        lines = []
-        if self.last_earned is not None:
-            lines.append(t.ngettext("This attempt: {earned} of {possible} point",
-                                    "This attempt: {earned} of {possible} points", possible).format(
-                earned=self.last_earned, possible=possible))
-        lines.append(t.ngettext("Best score: {earned} of {possible} point",
-                                "Best score: {earned} of {possible} points", possible).format(
-            earned=self.best_earned or 0, possible=possible))
-        if self.max_attempts:
-            left = max(self.max_attempts - self.attempts, 0)
-            lines.append(t.ngettext("{left} attempt left of {total}.", "{left} attempts left of {total}.",
-                                    left).format(left=left, total=self.max_attempts))
-        return lines
+        texts = self.score_texts(self.last_earned or 0, self.best_earned or 0, self.max_score())
+        lines = [texts["this_attempt"]] if self.last_earned is not None else []
+        return lines + [texts["best"]] + ([texts["attempts_left"]] if texts["attempts_left"] else [])
 
     def _tally_context(self) -> dict:
         t = self.translator
@@ -239,7 +225,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
         self.check_version(data)
         if self.submitted:
             raise bad_request(_("This answer has already been submitted. Choose Try again to answer again."))
-        if not self._attempts_left():
+        if not self.attempts_left():
             raise bad_request(_("You have used all your attempts."))
         try:
             chosen = core.check_answer(self.quiz, data.get("selected"))
@@ -265,7 +251,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
         _ = self._
         if not self.submitted:
             raise bad_request(_("There is no answer to clear."))
-        if not self._attempts_left():
+        if not self.attempts_left():
             raise bad_request(_("You have used all your attempts."))
         self.submitted = False
         self.selected = []
@@ -300,15 +286,9 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
 
     # ------------------------------------------------------------------ reports
 
-    def generate_report_data(self, user_state_iterator, limit_responses=None):
-        """One row per learner for the Instructor Dashboard's Problem Responses report."""
+    def report_row_maker(self):
         quiz = self.quiz
-        count = 0
-        for user_state in user_state_iterator:
-            if limit_responses is not None and count >= limit_responses:
-                return
-            yield user_state.username, self._report_row(quiz, user_state.state)
-            count += 1
+        return lambda state: self._report_row(quiz, state)
 
     def _report_row(self, quiz: core.Quiz, state: dict) -> OrderedDict:
         attempts = state.get("attempts") or 0

@@ -101,9 +101,6 @@ class ScenarioBlock(Free2LinkBlock):
         self.showing_feedback = progress.showing_feedback
         self.played_version = self.version
 
-    def _attempts_left(self) -> bool:
-        return not self.max_attempts or self.attempts < self.max_attempts
-
     def _sync_with_content(self) -> None:
         """Start a learner cleanly after the course team changed the scenario under them.
 
@@ -195,27 +192,14 @@ class ScenarioBlock(Free2LinkBlock):
         }
 
     def _score_context(self) -> dict:
-        t = self.translator
-        best = self.best_points or 0
-        possible = self.max_score()
+        texts = self.score_texts(self.last_points or 0, self.best_points or 0, self.max_score())
+        played = self.translator.ngettext("You have played this scenario {count} time.",
+                                          "You have played this scenario {count} times.", self.attempts)
         return {
-            "points_text": t.ngettext("This attempt: {earned} of {possible} point",
-                                      "This attempt: {earned} of {possible} points", possible).format(
-                earned=self.last_points or 0, possible=possible),
-            "best_text": t.ngettext("Best score: {earned} of {possible} point",
-                                    "Best score: {earned} of {possible} points", possible).format(
-                earned=best, possible=possible),
-            "attempts_text": self._attempts_text(),
+            "points_text": texts["this_attempt"],
+            "best_text": texts["best"],
+            "attempts_text": texts["attempts_left"] or played.format(count=self.attempts),
         }
-
-    def _attempts_text(self) -> str:
-        t = self.translator
-        if not self.max_attempts:
-            return t.ngettext("You have played this scenario {count} time.",
-                              "You have played this scenario {count} times.", self.attempts).format(count=self.attempts)
-        left = max(self.max_attempts - self.attempts, 0)
-        return t.ngettext("{left} attempt left of {total}.", "{left} attempts left of {total}.", left).format(
-            left=left, total=self.max_attempts)
 
     def _end_context(self) -> dict:
         scenario = self.scenario
@@ -226,7 +210,7 @@ class ScenarioBlock(Free2LinkBlock):
                     "outcome": end.outcome or "", "outcome_label": texts["outcome"].get(end.outcome or "", "")},
             "recap": [self._decision_context(d) for d in play.decisions(scenario, self.path)],
             "score": self._score_context(),
-            "can_restart": self._attempts_left(),
+            "can_restart": self.attempts_left(),
         }
 
     def _closed_context(self) -> dict:
@@ -304,7 +288,7 @@ class ScenarioBlock(Free2LinkBlock):
         self._sync_with_content()
         if not play.is_finished(self.scenario, self._progress()):
             raise bad_request(self._("You can start again once you have reached an end."))
-        if not self._attempts_left():
+        if not self.attempts_left():
             raise bad_request(self._("You have used all your attempts."))
         self._store(play.begin(self.scenario))
         return self._response("step")
@@ -335,16 +319,10 @@ class ScenarioBlock(Free2LinkBlock):
 
     # ------------------------------------------------------------------ reports
 
-    def generate_report_data(self, user_state_iterator, limit_responses=None):
-        """One row per learner for the Instructor Dashboard's Problem Responses report."""
+    def report_row_maker(self):
         scenario = self.scenario
         possible = max_score(scenario)
-        count = 0
-        for user_state in user_state_iterator:
-            if limit_responses is not None and count >= limit_responses:
-                return
-            yield user_state.username, self._report_row(scenario, possible, user_state.state)
-            count += 1
+        return lambda state: self._report_row(scenario, possible, state)
 
     @staticmethod
     def _report_row(scenario, possible: int, state: dict) -> OrderedDict:
