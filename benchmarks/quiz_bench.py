@@ -18,7 +18,7 @@ from common import call, gz_size, print_page_weight, timed, toy_runtime
 from free2link_xblocks.core.markup import parse_xml
 from free2link_xblocks.core.quiz import parse_quiz_element
 
-LEARNER_ASSETS = ["common/static/js/learner.js", "indicator_quiz/static/js/quiz.js",
+LEARNER_ASSETS = ["common/static/js/free2link.js", "indicator_quiz/static/js/quiz.js",
                   "indicator_quiz/static/css/quiz.css", "common/static/css/parts.css"]
 UserState = namedtuple("UserState", "username block_key state updated scope")
 

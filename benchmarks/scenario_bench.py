@@ -14,7 +14,7 @@ from pathlib import Path
 
 from common import call, gz_size, print_page_weight, timed, toy_runtime
 
-LEARNER_ASSETS = ["common/static/js/learner.js", "scenario/static/js/scenario.js", "scenario/static/css/scenario.css",
+LEARNER_ASSETS = ["common/static/js/free2link.js", "scenario/static/js/scenario.js", "scenario/static/css/scenario.css",
                   "common/static/css/parts.css"]
 
 

@@ -211,7 +211,7 @@ class Free2LinkBlock(XBlock):
             "uid": uid, "t": texts, "settings": settings, "olx": self.content_xml, "summary": self.summary(self.model),
         })
         return self.fragment(html, css=["common/static/css/parts.css", "common/static/css/studio.css"],
-                             js=["common/static/js/studio.js"],
+                             js=["common/static/js/free2link.js", "common/static/js/studio.js"],
                              init="Free2LinkStudio", init_args={})
 
     def summary(self, model) -> str:

@@ -124,7 +124,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
         return self.fragment(
             html,
             css=["common/static/css/parts.css", "static/css/quiz.css"],
-            js=["common/static/js/learner.js", "static/js/quiz.js"],
+            js=["common/static/js/free2link.js", "static/js/quiz.js"],
             init="Free2LinkIndicatorQuiz",
             init_args={"uid": uid},
         )

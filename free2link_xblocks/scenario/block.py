@@ -134,7 +134,7 @@ class ScenarioBlock(Free2LinkBlock):
         return self.fragment(
             html,
             css=["common/static/css/parts.css", "static/css/scenario.css"],
-            js=["common/static/js/learner.js", "static/js/scenario.js"],
+            js=["common/static/js/free2link.js", "static/js/scenario.js"],
             init="Free2LinkScenario",
             init_args={"uid": uid},
         )

@@ -1,15 +1,11 @@
-/* Studio editor of every Free2Link block: settings and the content's OLX, validated on the server. */
+/* Studio editor of every Free2Link block: settings and the content's OLX, validated on the server.
+   Needs common/static/js/free2link.js (Free2LinkPost). */
 function Free2LinkStudio(runtime, element) {
   "use strict";
   var root = (element.jquery ? element[0] : element).querySelector(".f2l-studio");
   var form = root.querySelector("form");
   var errors = root.querySelector(".f2l-studio__errors");
   var summary = root.querySelector(".f2l-studio__summary");
-
-  function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
 
   function showErrors(list) {
     errors.innerHTML = "";
@@ -34,22 +30,16 @@ function Free2LinkStudio(runtime, element) {
       data[field.name] = field.getAttribute("data-kind") === "flag" ? field.checked : field.value;
     });
     if (runtime.notify) { runtime.notify("save", {state: "start", message: root.getAttribute("data-msg-saving")}); }
-    fetch(runtime.handlerUrl(element, "studio_submit"), {
-      method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
-      body: JSON.stringify(data)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (json) {
-        if (!response.ok) {
-          var problems = (json.error || root.getAttribute("data-msg-error")).split("\n");
-          showErrors(problems);
-          if (runtime.notify) { runtime.notify("error", {title: root.getAttribute("data-msg-error"), message: problems.join("\n")}); }
-          return;
-        }
-        showErrors([]);
-        summary.textContent = json.summary || "";
-        if (runtime.notify) { runtime.notify("save", {state: "end"}); }
-      });
+    Free2LinkPost(runtime, element, "studio_submit", data).then(function (answer) {
+      if (!answer.ok) {
+        var problems = (answer.json.error || root.getAttribute("data-msg-error")).split("\n");
+        showErrors(problems);
+        if (runtime.notify) { runtime.notify("error", {title: root.getAttribute("data-msg-error"), message: problems.join("\n")}); }
+        return;
+      }
+      showErrors([]);
+      summary.textContent = answer.json.summary || "";
+      if (runtime.notify) { runtime.notify("save", {state: "end"}); }
     }).catch(function () {
       showErrors([root.getAttribute("data-msg-error")]);
     });
