@@ -1,6 +1,9 @@
 """``free2link``: the command line for course teams and trainers.
 
-    free2link validate FILE...     check scenario and indicator-quiz XML files (exit 1 on errors)
+    free2link validate PATH...     check block XML files, OLX course folders and course .tar.gz (exit 1 on errors)
+    free2link extract [COURSE...]  refresh each course's locale/course.pot and merge it into every <lang>.po
+    free2link build [COURSE...] [--lang xx ...] [--out dist]
+                                   write dist/<course>-<lang>.tar.gz, translated and validated
     free2link i18n extract         refresh translations/text.pot and merge it into every language's text.po
     free2link i18n compile         compile every text.po into text.mo (the build does this too)
 
@@ -13,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import course_tools
 from .core import quiz, scenario
 from .core.markup import local_name, parse_xml
 from .core.problems import ContentError
@@ -50,15 +54,15 @@ def validate_file(path: Path, translation=None) -> tuple[list[str], int]:
     return lines, errors
 
 
-def cmd_validate(args) -> int:
-    t = cli_translation()
-    total = 0
-    for name in args.paths:
-        lines, errors = validate_file(Path(name), t)
-        for line in lines:
-            print(line)
-        total += errors
-    checked = len(args.paths)
+def validate_path(path: Path, t, language: str | None = None) -> tuple[list[str], int]:
+    """A block XML file, or a course: a folder or a .tar.gz."""
+    if path.is_dir() or not path.name.endswith(".xml"):
+        report = course_tools.validate_course(path, t, language)
+        return report.lines, report.errors
+    return validate_file(path, t)
+
+
+def print_verdict(t, total: int, checked: int) -> int:
     files = t.ngettext("{count} file", "{count} files", checked).format(count=checked)
     if total:
         print(t.ngettext("{count} error in {files}", "{count} errors in {files}", total).format(
@@ -66,6 +70,67 @@ def cmd_validate(args) -> int:
         return 1
     print(t.gettext("{files}: OK").format(files=files), file=sys.stderr)
     return 0
+
+
+def cmd_validate(args) -> int:
+    t = cli_translation()
+    total = 0
+    for name in args.paths:
+        lines, errors = validate_path(Path(name), t, args.lang)
+        for line in lines:
+            print(line)
+        total += errors
+    return print_verdict(t, total, len(args.paths))
+
+
+def _course_sources(t, names: list[str]) -> list[Path]:
+    sources = [Path(n) for n in names] if names else course_tools.course_sources()
+    for source in sources:
+        if not (source / course_tools.SOURCE_FOLDER / "course.xml").is_file():
+            raise course_tools.CourseInputError(t.gettext(
+                "{path}: not a course source (expected {path}/course/course.xml)").format(path=source))
+    if not sources:
+        raise course_tools.CourseInputError(t.gettext("no course sources found in {path}").format(
+            path=course_tools.courses_root()))
+    return sources
+
+
+def cmd_extract(args) -> int:
+    t = cli_translation()
+    try:
+        for source in _course_sources(t, args.courses):
+            missing = course_tools.extract(source, t)
+            print(t.gettext("{path}: catalogues updated; untranslated: {counts}").format(
+                path=course_tools.catalogue_path(source, None).parent,
+                counts=", ".join(f"{lang} {count}" for lang, count in missing.items())), file=sys.stderr)
+    except course_tools.CourseInputError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_build(args) -> int:
+    t = cli_translation()
+    try:
+        sources = _course_sources(t, args.courses)
+    except course_tools.CourseInputError as error:
+        print(error, file=sys.stderr)
+        return 1
+    languages = args.lang or [course_tools.SOURCE_LANGUAGE, *course_tools.COURSE_LANGUAGES]
+    failed = 0
+    for source in sources:
+        for language in languages:
+            tarball, report = course_tools.build(source, language, Path(args.out), t)
+            for line in report.lines:
+                print(line)
+            if tarball is None:
+                failed += 1
+                print(t.gettext("{course} ({language}): not built, see the errors above").format(
+                    course=source.name, language=language), file=sys.stderr)
+            else:
+                print(t.gettext("{course} ({language}): built {tarball}").format(
+                    course=source.name, language=language, tarball=tarball), file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_i18n_extract(args) -> int:
@@ -88,9 +153,21 @@ def cmd_i18n_compile(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="free2link", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check scenario and indicator-quiz XML files")
-    validate.add_argument("paths", nargs="+", metavar="FILE")
+    validate = commands.add_parser("validate", help="check block XML files, OLX course folders and .tar.gz")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.add_argument("--lang", choices=course_tools.COURSE_LANGUAGES,
+                          help="also check that the course's catalogue for this language is complete")
     validate.set_defaults(func=cmd_validate)
+    extract = commands.add_parser("extract", help="refresh the course catalogues (locale/course.pot, <lang>.po)")
+    extract.add_argument("courses", nargs="*", metavar="COURSE", help="courses/<name> folders (default: all)")
+    extract.set_defaults(func=cmd_extract)
+    build = commands.add_parser("build", help="write dist/<course>-<lang>.tar.gz for every language")
+    build.add_argument("courses", nargs="*", metavar="COURSE", help="courses/<name> folders (default: all)")
+    build.add_argument("--lang", action="append",
+                       choices=[course_tools.SOURCE_LANGUAGE, *course_tools.COURSE_LANGUAGES],
+                       help="build only this language (repeatable; default: en, it, el, pl)")
+    build.add_argument("--out", default="dist", help="output folder (default: dist)")
+    build.set_defaults(func=cmd_build)
     i18n = commands.add_parser("i18n", help="translation catalogues of the blocks' interface")
     i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
     i18n_commands.add_parser("extract", help="refresh text.pot and merge it into every text.po").set_defaults(

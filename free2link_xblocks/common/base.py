@@ -80,6 +80,7 @@ class Free2LinkBlock(XBlock):
     public_dir = "static"
     # Declared by each block ------------------------------------------------
     block_package = PACKAGE  # the python package holding its templates/, static/ and workbench/
+    block_type = ""  # the OLX tag (entry point name)
     content_field = ""  # the field holding the canonical content XML
     settings_spec: tuple = ()  # core.settings.Setting entries, written as root attributes
     content_attributes: tuple = ()  # root attributes that are part of the content (e.g. start)
@@ -185,7 +186,8 @@ class Free2LinkBlock(XBlock):
 
     @classmethod
     def workbench_scenarios(cls):
-        """Every example we ship for this block, from the ``workbench/`` files beside it."""
+        """Every example we ship for this block (the ``workbench/`` files beside it), then every
+        block of this type in the course sources (``courses/``), in each course language."""
         folder = importlib.resources.files(cls.block_package).joinpath("workbench")
         scenarios = []
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -193,6 +195,10 @@ class Free2LinkBlock(XBlock):
                 xml = entry.read_text(encoding="utf-8")
                 title = parse_xml(xml, entry.name).get("display_name") or entry.name
                 scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
+        from ..course_tools import course_blocks  # the course tooling is not needed to render a block
+
+        for title, xml in course_blocks(cls.block_type):
+            scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
         return scenarios
 
     # ------------------------------------------------------------------ Studio

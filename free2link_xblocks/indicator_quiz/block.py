@@ -45,6 +45,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     """A short case and a list of candidate indicators: tick those present, then learn why."""
 
     block_package = __package__
+    block_type = core.ROOT_TAG
     content_field = "quiz_xml"
     settings_spec = core.SETTINGS
     parse_content = staticmethod(core.parse_quiz_element)

@@ -18,6 +18,7 @@ from ..common.parts import parts_context
 from ..core import play
 from ..core.markup import plain_text
 from ..core.scenario import (
+    ROOT_TAG,
     SETTINGS,
     load_scenario_cached,
     max_score,
@@ -46,6 +47,7 @@ class ScenarioBlock(Free2LinkBlock):
     """A branching situation: read, decide, get feedback, and see where the story goes."""
 
     block_package = __package__
+    block_type = ROOT_TAG
     content_field = "scenario_xml"
     settings_spec = SETTINGS
     content_attributes = ("start",)

@@ -1,0 +1,265 @@
+"""An OLX course folder as Studio imports it, and the checks Studio's own validator does not make.
+
+``load_course`` follows the course tree the way the importer does (``course.xml`` → the run's
+``course/<run>.xml`` → chapters → sequentials → verticals → blocks, loading pointer files) and
+keeps every parsed file, so the same walk serves validation, text extraction and the build.
+
+Our checks, each reported as ``file:line: message``:
+
+* every Free2Link block is written inline, since released Open edX platforms do not load
+  pointer files of external XBlocks (openedx-platform#36390), and passes its own validation;
+* every pointer leads to a file;
+* every block type that is not one of the platform's own is listed in ``advanced_modules``
+  (an error for our types: without it course teams cannot add or edit them in Studio);
+* every graded subsection's ``format`` is an assignment type of the grading policy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import quiz, scenario
+from .course_text import parse_html_fragment
+from .markup import local_name, parse_xml
+from .problems import ERROR, N_, WARNING, ContentError, Problem
+
+BLOCK_VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element}
+OUR_BLOCK_TYPES = tuple(BLOCK_VALIDATORS)
+# Types every Open edX platform has without advanced settings (olxcleaner's known tags and the
+# core components), which therefore never need to be in ``advanced_modules``.
+PLATFORM_BLOCK_TYPES = frozenset({
+    "course", "chapter", "sequential", "vertical", "html", "problem", "video", "discussion", "wiki", "unit",
+    "openassessment", "drag-and-drop-v2", "lti", "lti_consumer", "itembank", "library_content", "static_tab",
+    "course_info", "about", "word_cloud", "poll_question",
+})
+# Pages of the course that are not in the tree but are shown to learners.
+PAGE_FOLDERS = ("about", "info")
+
+
+@dataclass
+class Finding:
+    """A problem in one file of a course."""
+
+    source: str
+    problem: Problem
+
+    @property
+    def is_error(self) -> bool:
+        return self.problem.is_error
+
+    def format(self, gettext=None) -> str:
+        return self.problem.format(self.source, gettext)
+
+
+@dataclass
+class SourceFile:
+    """One parsed file: an OLX ``.xml`` or an HTML fragment (under a wrapper element)."""
+
+    path: str  # relative to the course folder, with "/" separators
+    root: object
+    kind: str = "xml"
+
+
+@dataclass
+class Placed:
+    """An element of the course tree, the file it is written in and the chapter (module) it is in."""
+
+    source: str
+    element: object
+    chapter: object = None
+
+    @property
+    def tag(self) -> str | None:
+        return local_name(self.element)
+
+
+@dataclass
+class Course:
+    folder: Path
+    run: str | None = None
+    root_pointer: object = None  # the parsed course.xml
+    files: list[SourceFile] = field(default_factory=list)  # in course order
+    elements: list[Placed] = field(default_factory=list)  # every element of the tree, in course order
+    policy: dict = field(default_factory=dict)  # the run's entry of policy.json
+    grading: dict = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, source: str, template: str, args: dict | None = None, line: int | None = None,
+            severity: str = ERROR) -> None:
+        self.findings.append(Finding(source, Problem(template, args or {}, line=line, severity=severity)))
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def advanced_modules(self) -> list[str]:
+        modules = self.policy.get("advanced_modules") or []
+        return [m for m in modules if isinstance(m, str)]
+
+    def blocks_of(self, block_type: str) -> list[Placed]:
+        return [placed for placed in self.elements if placed.tag == block_type]
+
+
+def load_course(folder: Path, with_html: bool = False) -> Course:
+    """Read and check the course in ``folder`` (which holds ``course.xml``).
+
+    ``with_html`` also parses every HTML file (lessons, about and info pages), as translation
+    needs; a real export's HTML need not be XML, so plain validation leaves it to olxcleaner.
+    """
+    course = Course(Path(folder))
+    pointer = _read_xml(course, "course.xml")
+    if pointer is None:
+        return course
+    course.root_pointer = pointer
+    course.run = pointer.get("url_name")
+    if len(pointer) or not course.run:
+        root, source = pointer, "course.xml"
+    else:
+        source = f"course/{course.run}.xml"
+        root = _read_xml(course, source)
+        if root is None:
+            return course
+    _load_policies(course)
+    _visit(course, root, source, with_html)
+    if with_html:
+        for page_folder in PAGE_FOLDERS:
+            for path in sorted((course.folder / page_folder).glob("*.html")):
+                _read_html(course, f"{page_folder}/{path.name}")
+    _check_advanced_modules(course)
+    _check_grading_formats(course)
+    return course
+
+
+# ------------------------------------------------------------------ reading files
+
+def _read_xml(course: Course, relative: str):
+    path = course.folder / relative
+    if not path.is_file():
+        course.add(relative, N_("file not found"))
+        return None
+    try:
+        root = parse_xml(path.read_bytes(), relative)
+    except ContentError as error:
+        course.findings.extend(Finding(relative, p) for p in error.problems)
+        return None
+    course.files.append(SourceFile(relative, root))
+    return root
+
+
+def _read_html(course: Course, relative: str):
+    path = course.folder / relative
+    if not path.is_file():
+        course.add(relative, N_("file not found"))
+        return None
+    try:
+        root = parse_html_fragment(path.read_text(encoding="utf-8"), relative)
+    except (ContentError, UnicodeDecodeError) as error:
+        problems = getattr(error, "problems", None) or [Problem(N_("the file is not UTF-8 text"))]
+        course.findings.extend(Finding(relative, p) for p in problems)
+        return None
+    course.files.append(SourceFile(relative, root, "html"))
+    return root
+
+
+def _load_json(course: Course, relative: str) -> dict:
+    path = course.folder / relative
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        line = getattr(error, "lineno", None)
+        course.add(relative, N_("not valid JSON: {detail}"), {"detail": getattr(error, "msg", str(error))}, line)
+        return {}
+    if not isinstance(data, dict):
+        course.add(relative, N_("not valid JSON: {detail}"), {"detail": "expected an object"})
+        return {}
+    return data
+
+
+def _load_policies(course: Course) -> None:
+    folder = f"policies/{course.run}"
+    policy = _load_json(course, f"{folder}/policy.json").get(f"course/{course.run}")
+    course.policy = policy if isinstance(policy, dict) else {}
+    course.grading = _load_json(course, f"{folder}/grading_policy.json")
+
+
+# ------------------------------------------------------------------ the course tree
+
+def is_pointer(element) -> bool:
+    """Open edX's rule: an empty element whose only attribute is ``url_name`` points to a file."""
+    return len(element) == 0 and not (element.text or "").strip() and set(element.attrib) == {"url_name"}
+
+
+def _visit(course: Course, element, source: str, with_html: bool, chapter=None) -> None:
+    tag = local_name(element)
+    if tag == "chapter":
+        chapter = element
+    course.elements.append(Placed(source, element, chapter))
+    if tag in BLOCK_VALIDATORS:
+        _model, problems = BLOCK_VALIDATORS[tag](element)
+        course.findings.extend(Finding(source, p) for p in problems)
+        return
+    if tag == "html" and element.get("filename") and with_html:
+        _read_html(course, f"html/{element.get('filename')}.html")
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        child_tag = local_name(child)
+        if child_tag == "wiki" or not is_pointer(child):
+            _visit(course, child, source, with_html, chapter)
+            continue
+        target = f"{child_tag}/{child.get('url_name')}.xml"
+        if child_tag in BLOCK_VALIDATORS:
+            course.add(source, N_("<{tag} url_name=\"{name}\"/> points to {target}, but Open edX imports a "
+                                  "Free2Link block only when it is written inline: move the content of the "
+                                  "block here"), {"tag": child_tag, "name": child.get("url_name"), "target": target},
+                       child.sourceline)
+            continue
+        if not (course.folder / target).is_file():
+            course.add(source, N_("<{tag} url_name=\"{name}\"/> points to {target}, which does not exist"),
+                       {"tag": child_tag, "name": child.get("url_name"), "target": target}, child.sourceline)
+            continue
+        loaded = _read_xml(course, target)
+        if loaded is not None:
+            _visit(course, loaded, target, with_html, chapter)
+
+
+# ------------------------------------------------------------------ course-wide checks
+
+def _check_advanced_modules(course: Course) -> None:
+    declared = set(course.advanced_modules)
+    reported = set()
+    policy_file = f"policies/{course.run}/policy.json"
+    for placed in course.elements:
+        source, element, tag = placed.source, placed.element, placed.tag
+        if tag in declared or tag in PLATFORM_BLOCK_TYPES or tag in reported:
+            continue
+        if tag in OUR_BLOCK_TYPES:
+            reported.add(tag)
+            course.add(source, N_("the block type {tag} is used but not listed in advanced_modules of {policy}: "
+                                  "course teams could not add or edit it in Studio"),
+                       {"tag": tag, "policy": policy_file}, element.sourceline)
+        elif element.get("xblock-family"):
+            reported.add(tag)
+            course.add(source, N_("the block type {tag} is not listed in advanced_modules of {policy}"),
+                       {"tag": tag, "policy": policy_file}, element.sourceline, WARNING)
+
+
+def _check_grading_formats(course: Course) -> None:
+    graders = course.grading.get("GRADER")
+    types = [g.get("type") for g in graders if isinstance(g, dict)] if isinstance(graders, list) else []
+    for placed in course.elements:
+        source, element = placed.source, placed.element
+        if placed.tag != "sequential" or not element.get("format"):
+            continue
+        if element.get("graded", "").lower() != "true":
+            continue
+        if element.get("format") not in types:
+            course.add(source, N_("the subsection's format \"{format}\" is not an assignment type of "
+                                  "policies/{run}/grading_policy.json (types: {types})"),
+                       {"format": element.get("format"), "run": course.run, "types": ", ".join(types) or "–"},
+                       element.sourceline)

@@ -1,0 +1,381 @@
+"""Course tooling for course teams: validate, extract the course catalogues, build the tarballs.
+
+A course lives in ``courses/<name>/``: the English OLX source in ``course/`` (laid out like
+openedx-demo-course), its gettext catalogues in ``locale/`` (``course.pot``, ``<lang>.po``).
+``build`` writes ``dist/<name>-<lang>.tar.gz`` for every language: one top folder ``course/``
+with ``course.xml``, the text translated unit by unit, the course run renamed
+``<run>_<lang>`` so the four runs can live side by side in one Open edX, and the result
+validated (olxcleaner plus our checks) before the tarball is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from .core.course import OUR_BLOCK_TYPES, Course, Finding, load_course
+from .core.course_text import TranslationError, apply_translation, serialize_html_fragment, text_units
+from .core.problems import N_, Problem
+from .i18n_tools import Message, parse_po, render_catalogue, untranslated
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+SOURCE_LANGUAGE = "en"
+COURSE_LANGUAGES = ("it", "el", "pl")
+SOURCE_FOLDER = "course"  # the OLX inside courses/<name>/, and the top folder of every tarball
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+SHOWN_UNTRANSLATED = 10  # listed one by one; the rest are counted
+
+
+class CourseInputError(Exception):
+    """A path that is not a course: the message says why (already translated)."""
+
+
+def courses_root() -> Path:
+    """Where the course sources are: ``$FREE2LINK_COURSES`` or the checkout's ``courses/``."""
+    return Path(os.environ.get("FREE2LINK_COURSES") or REPOSITORY / "courses")
+
+
+def course_sources(root: Path | None = None) -> list[Path]:
+    """Every ``courses/<name>/`` that holds an OLX source."""
+    root = root or courses_root()
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if (p / SOURCE_FOLDER / "course.xml").is_file())
+
+
+def catalogue_path(source: Path, language: str | None) -> Path:
+    return source / "locale" / (f"{language}.po" if language else "course.pot")
+
+
+# ------------------------------------------------------------------ opening a course
+
+def find_course_folder(folder: Path, t) -> Path:
+    """The folder holding ``course.xml``: ``folder`` itself, its ``course/`` or its only subfolder."""
+    if (folder / "course.xml").is_file():
+        return folder
+    candidates = [p for p in sorted(folder.iterdir()) if p.is_dir() and (p / "course.xml").is_file()]
+    if len(candidates) == 1:
+        return candidates[0]
+    raise CourseInputError(t.gettext("{path}: no course.xml in this folder or in one folder below it").format(
+        path=folder))
+
+
+@contextlib.contextmanager
+def opened_course(path: Path, t):
+    """Yield the course folder of a directory or of a ``.tar.gz`` (unpacked safely to a temporary folder)."""
+    if path.is_dir():
+        yield find_course_folder(path, t)
+        return
+    if not path.is_file():
+        raise CourseInputError(t.gettext("{path}: no such file or folder").format(path=path))
+    with tempfile.TemporaryDirectory(prefix="free2link-") as tmp:
+        _unpack(path, Path(tmp), t)
+        yield find_course_folder(Path(tmp), t)
+
+
+def _unpack(path: Path, target: Path, t) -> None:
+    try:
+        with tarfile.open(path, "r:*") as archive:
+            members = archive.getmembers()
+            _check_members(path, members, t)
+            if hasattr(tarfile, "data_filter"):
+                archive.extractall(target, members=members, filter="data")
+            else:  # pragma: no cover - Python without the extraction filters
+                archive.extractall(target, members=members)
+    except (tarfile.TarError, OSError, EOFError, ValueError) as error:
+        raise CourseInputError(t.gettext("{path}: not a readable course archive (.tar.gz): {reason}").format(
+            path=path, reason=str(error) or type(error).__name__)) from None
+
+
+def _check_members(path: Path, members, t) -> None:
+    total = 0
+    for member in members:
+        name = member.name
+        if name.startswith(("/", "\\")) or ".." in Path(name).parts or member.issym() or member.islnk() \
+                or not (member.isfile() or member.isdir()):
+            raise CourseInputError(t.gettext("{path}: the archive holds an unsafe entry: {name}").format(
+                path=path, name=name))
+        total += member.size
+    if total > MAX_UNPACKED_BYTES:
+        raise CourseInputError(t.gettext("{path}: the archive is too large to be a course").format(path=path))
+
+
+# ------------------------------------------------------------------ validation
+
+@dataclass
+class Report:
+    """What validation found: lines to print, and how many of them are errors."""
+
+    lines: list[str]
+    errors: int
+
+
+def olxcleaner_report(folder: Path, allowed: list[str], shown_as: str, t) -> Report:
+    """Run olxcleaner as Studio does (``validate(..., allowed_xblocks=...)``), all 8 steps."""
+    try:
+        import olxcleaner
+    except ImportError:
+        return Report([t.gettext("olxcleaner is not installed: pip install \"free2link-xblocks[validate]\"")], 1)
+    _course, store, _names = olxcleaner.validate(str(folder), steps=8, ignore=[], allowed_xblocks=allowed)
+    lines, errors = [], 0
+    for error in store.errors:
+        where = f"{shown_as}/{_relative(error.filename, folder)}" if error.filename else shown_as
+        lines.append(f"{where}: olxcleaner {error.level} {error.name}: {error.description}")
+        errors += error.level_val >= 3  # ERROR and CRITICAL
+    return Report(lines, errors)
+
+
+def _relative(filename: str, folder: Path) -> str:
+    path = Path(filename)
+    return str(path.relative_to(folder)) if path.is_absolute() and path.is_relative_to(folder) else filename
+
+
+def findings_report(findings: list[Finding], shown_as: str, t) -> Report:
+    return Report([f"{shown_as}/{f.format(t.gettext)}" for f in findings], sum(f.is_error for f in findings))
+
+
+def validate_course(path: Path, t, language: str | None = None, shown_as: str | None = None) -> Report:
+    """Every check of one course folder or tarball; ``language`` also checks its catalogue."""
+    try:
+        with opened_course(path, t) as folder:
+            shown_as = shown_as or (f"{path}:{folder.relative_to(folder.parent)}" if path.is_file() else str(folder))
+            course = load_course(folder, with_html=language is not None)
+            report = findings_report(course.findings, shown_as, t)
+            if language:
+                merge(report, catalogue_report(course, folder.parent, language, t))
+            if not course.errors or course.root_pointer is not None:
+                allowed = sorted(set(OUR_BLOCK_TYPES) | set(course.advanced_modules))
+                merge(report, olxcleaner_report(folder, allowed, shown_as, t))
+            return report
+    except CourseInputError as error:
+        return Report([str(error)], 1)
+
+
+def merge(report: Report, other: Report) -> None:
+    report.lines.extend(other.lines)
+    report.errors += other.errors
+
+
+# ------------------------------------------------------------------ catalogues
+
+def course_messages(course: Course) -> dict[str, Message]:
+    """Every text unit of the course, in course order, with the places it appears."""
+    messages: dict[str, Message] = {}
+    for source_file in course.files:
+        for unit in text_units(source_file.root):
+            messages.setdefault(unit.msgid, Message(unit.msgid)).places.append(f"{source_file.path}:{unit.line}")
+    for label in grading_labels(course.grading):
+        messages.setdefault(label, Message(label)).places.append(f"policies/{course.run}/grading_policy.json")
+    return messages
+
+
+def grading_labels(grading: dict) -> list[str]:
+    """The assignment types and short labels learners see on their progress page."""
+    labels = []
+    for grader in grading.get("GRADER") or []:
+        if isinstance(grader, dict):
+            labels.extend(grader[key] for key in ("type", "short_label") if isinstance(grader.get(key), str))
+    return labels
+
+
+def read_catalogue(source: Path, language: str) -> dict:
+    path = catalogue_path(source, language)
+    return parse_po(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def catalogue_report(course: Course, source: Path, language: str, t) -> Report:
+    """Untranslated units of ``language``, listed with the place they appear."""
+    if language not in COURSE_LANGUAGES:
+        return Report([t.gettext("{language}: not a course language (expected one of: {languages})").format(
+            language=language, languages=", ".join(COURSE_LANGUAGES))], 1)
+    messages = course_messages(course)
+    missing = untranslated(read_catalogue(source, language), messages)
+    po = catalogue_path(source, language)
+    lines = [t.gettext("{po}: untranslated: {text} (used at {place})").format(
+        po=po, text=_shorten(msgid), place=messages[msgid].places[0]) for msgid in missing[:SHOWN_UNTRANSLATED]]
+    if len(missing) > SHOWN_UNTRANSLATED:
+        more = len(missing) - SHOWN_UNTRANSLATED
+        lines.append(t.ngettext("{po}: and {count} more untranslated message", "{po}: and {count} more untranslated "
+                                "messages", more).format(po=po, count=more))
+    return Report(lines, len(missing))
+
+
+def _shorten(text: str, limit: int = 70) -> str:
+    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
+
+
+def extract(source: Path, t) -> dict[str, int]:
+    """Refresh ``locale/course.pot`` and merge it into every language's ``.po``; return what each lacks."""
+    course = load_course(source / SOURCE_FOLDER, with_html=True)
+    if course.errors:
+        raise CourseInputError("\n".join(f"{source / SOURCE_FOLDER}/{f.format(t.gettext)}" for f in course.errors))
+    messages = course_messages(course)
+    project = f"Free2Link course {source.name}"
+    command = "free2link extract"
+    pot = catalogue_path(source, None)
+    pot.parent.mkdir(parents=True, exist_ok=True)
+    pot.write_text(render_catalogue(messages, project=project, command=command, source_order=True), encoding="utf-8")
+    missing = {}
+    for language in COURSE_LANGUAGES:
+        existing = read_catalogue(source, language)
+        catalogue_path(source, language).write_text(render_catalogue(
+            messages, language, existing, project=project, command=command, source_order=True), encoding="utf-8")
+        missing[language] = len(untranslated(existing, messages))
+    return missing
+
+
+# ------------------------------------------------------------------ translating a parsed course
+
+def translate_course(course: Course, entries: dict, catalogue: str) -> list[Finding]:
+    """Put every unit's translation in place; untranslated or unfitting units become findings."""
+    findings = []
+    for source_file in course.files:
+        for unit in text_units(source_file.root):
+            translation = entries.get(unit.msgid)
+            if not isinstance(translation, str) or not translation:
+                findings.append(Finding(source_file.path, Problem(N_("no translation in {po}: {text}"), {
+                    "po": catalogue, "text": _shorten(unit.msgid)}, line=unit.line)))
+                continue
+            try:
+                apply_translation(unit, translation)
+            except TranslationError as error:
+                findings.append(Finding(source_file.path, Problem(error.template, {
+                    "text": _shorten(unit.msgid), "po": catalogue}, line=unit.line)))
+    for grader in course.grading.get("GRADER") or []:
+        for key in ("type", "short_label"):
+            if isinstance(grader, dict) and entries.get(grader.get(key)):
+                grader[key] = entries[grader[key]]
+    return findings
+
+
+# ------------------------------------------------------------------ building tarballs
+
+def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, Report]:
+    """Write ``<out_dir>/<name>-<language>.tar.gz`` if the translated course validates."""
+    course = load_course(source / SOURCE_FOLDER, with_html=True)
+    shown_as = str(source / SOURCE_FOLDER)
+    report = findings_report(course.findings, shown_as, t)
+    if course.errors:
+        return None, report
+    if language != SOURCE_LANGUAGE:
+        if language not in COURSE_LANGUAGES:
+            return None, catalogue_report(course, source, language, t)
+        po = catalogue_path(source, language)
+        problems = translate_course(course, read_catalogue(source, language), str(po))
+        merge(report, findings_report(problems, shown_as, t))
+        if report.errors:
+            return None, report
+    with tempfile.TemporaryDirectory(prefix="free2link-build-") as tmp:
+        top = Path(tmp) / SOURCE_FOLDER
+        write_course(course, source / SOURCE_FOLDER, top, language)
+        built = f"{source.name}-{language}.tar.gz"
+        merge(report, validate_course(top, t, shown_as=f"{built}:{SOURCE_FOLDER}"))
+        if report.errors:
+            return None, report
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tarball = out_dir / built
+        write_tarball(top, tarball)
+    return tarball, report
+
+
+def write_course(course: Course, source_folder: Path, top: Path, language: str) -> None:
+    """Copy the source, write the (translated) parsed files over it, and rename the run."""
+    shutil.copytree(source_folder, top)
+    for source_file in course.files:
+        text = (serialize_html_fragment(source_file.root) if source_file.kind == "html"
+                else etree.tostring(source_file.root, encoding="unicode"))
+        (top / source_file.path).write_text(text + "\n", encoding="utf-8")
+    _rename_run(course, top, language)
+
+
+def _rename_run(course: Course, top: Path, language: str) -> None:
+    old, new = course.run, f"{course.run}_{language}"
+    pointer = course.root_pointer
+    pointer.set("url_name", new)
+    (top / "course.xml").write_text(etree.tostring(pointer, encoding="unicode") + "\n", encoding="utf-8")
+    run_file = top / "course" / f"{old}.xml"
+    if run_file.is_file():
+        root = etree.fromstring(run_file.read_bytes())
+        root.set("language", language)
+        for wiki in root.iter("wiki"):
+            wiki.set("slug", f"{wiki.get('slug')}.{language}")
+        (top / "course" / f"{new}.xml").write_text(etree.tostring(root, encoding="unicode") + "\n", encoding="utf-8")
+        run_file.unlink()
+    policies = top / "policies" / old
+    if policies.is_dir():
+        policies.rename(top / "policies" / new)
+        policy_file = top / "policies" / new / "policy.json"
+        if policy_file.is_file():
+            policy = json.loads(policy_file.read_text(encoding="utf-8"))
+            if f"course/{old}" in policy:
+                policy[f"course/{new}"] = policy.pop(f"course/{old}")
+            policy_file.write_text(json.dumps(policy, indent=4, ensure_ascii=False) + "\n", encoding="utf-8")
+        (top / "policies" / new / "grading_policy.json").write_text(
+            json.dumps(course.grading, indent=4, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_tarball(top: Path, tarball: Path) -> None:
+    """A reproducible ``.tar.gz``: sorted entries, fixed times and owners, so rebuilding gives the same bytes."""
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "1767225600"))  # 2026-01-01
+    partial = tarball.with_suffix(".partial")
+    with open(partial, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=epoch) as zipped, \
+            tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for path in [top, *sorted(top.rglob("*"))]:
+            info = archive.gettarinfo(str(path), arcname=str(Path(top.name) / path.relative_to(top)))
+            info.mtime, info.uid, info.gid, info.uname, info.gname = epoch, 0, 0, "", ""
+            info.mode = 0o755 if path.is_dir() else 0o644
+            if path.is_file():
+                with open(path, "rb") as handle:
+                    archive.addfile(info, handle)
+            else:
+                archive.addfile(info)
+    partial.replace(tarball)
+
+
+# ------------------------------------------------------------------ the workbench
+
+@cache
+def course_blocks(block_type: str, root: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(title, OLX) of every ``block_type`` block of every course, in every language with a catalogue.
+
+    The workbench shows them, so the README's first command plays the real curriculum.
+    """
+    scenarios = []
+    for source in course_sources(Path(root) if root else None):
+        course = load_course(source / SOURCE_FOLDER)
+        placed = course.blocks_of(block_type)
+        if course.errors or not placed:
+            continue
+        languages = [SOURCE_LANGUAGE] + [lang for lang in COURSE_LANGUAGES if catalogue_path(source, lang).is_file()]
+        for language in languages:
+            entries = read_catalogue(source, language) if language != SOURCE_LANGUAGE else {}
+            for block in placed:
+                element = _translated_copy(block.element, entries)
+                module = block.chapter.get("display_name", "") if block.chapter is not None else ""
+                module = entries.get(module) or module
+                scenarios.append((f"[{language}] {module} · {element.get('display_name', '')}",
+                                  etree.tostring(element, encoding="unicode")))
+    return tuple(scenarios)
+
+
+def _translated_copy(element, entries: dict):
+    copy = etree.fromstring(etree.tostring(element))
+    if not entries:
+        return copy
+    for unit in text_units(copy):
+        translation = entries.get(unit.msgid)
+        if isinstance(translation, str) and translation:
+            with contextlib.suppress(TranslationError):
+                apply_translation(unit, translation)
+    return copy
+
