@@ -54,10 +54,10 @@ def validate_file(path: Path, translation=None) -> tuple[list[str], int]:
     return lines, errors
 
 
-def validate_path(path: Path, t, language: str | None = None) -> tuple[list[str], int]:
+def validate_path(path: Path, t, language: str | None = None, ignore=()) -> tuple[list[str], int]:
     """A block XML file, or a course: a folder or a .tar.gz."""
     if path.is_dir() or not path.name.endswith(".xml"):
-        report = course_tools.validate_course(path, t, language)
+        report = course_tools.validate_course(path, t, language, ignore=ignore)
         return report.lines, report.errors
     return validate_file(path, t)
 
@@ -76,7 +76,7 @@ def cmd_validate(args) -> int:
     t = cli_translation()
     total = 0
     for name in args.paths:
-        lines, errors = validate_path(Path(name), t, args.lang)
+        lines, errors = validate_path(Path(name), t, args.lang, args.ignore or ())
         for line in lines:
             print(line)
         total += errors
@@ -157,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="+", metavar="PATH")
     validate.add_argument("--lang", choices=course_tools.COURSE_LANGUAGES,
                           help="also check that the course's catalogue for this language is complete")
+    validate.add_argument("--ignore", action="append", metavar="CHECK",
+                          help="skip an olxcleaner check by name, e.g. InvalidSetting (repeatable), as Studio's "
+                               "COURSE_OLX_VALIDATION_IGNORE_LIST does")
     validate.set_defaults(func=cmd_validate)
     extract = commands.add_parser("extract", help="refresh the course catalogues (locale/course.pot, <lang>.po)")
     extract.add_argument("courses", nargs="*", metavar="COURSE", help="courses/<name> folders (default: all)")

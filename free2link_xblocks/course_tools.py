@@ -120,13 +120,17 @@ class Report:
     errors: int
 
 
-def olxcleaner_report(folder: Path, allowed: list[str], shown_as: str, t) -> Report:
-    """Run olxcleaner as Studio does (``validate(..., allowed_xblocks=...)``), all 8 steps."""
+def olxcleaner_report(folder: Path, allowed: list[str], shown_as: str, t, ignore=()) -> Report:
+    """Run olxcleaner as Studio does (``validate(..., allowed_xblocks=...)``), all 8 steps.
+
+    ``ignore`` names olxcleaner checks to skip, like Studio's ``COURSE_OLX_VALIDATION_IGNORE_LIST``.
+    """
     try:
         import olxcleaner
     except ImportError:
         return Report([t.gettext("olxcleaner is not installed: pip install \"free2link-xblocks[validate]\"")], 1)
-    _course, store, _names = olxcleaner.validate(str(folder), steps=8, ignore=[], allowed_xblocks=allowed)
+    _course, store, _names = olxcleaner.validate(str(folder), steps=8, ignore=list(ignore),
+                                                  allowed_xblocks=allowed)
     lines, errors = [], 0
     for error in store.errors:
         where = f"{shown_as}/{_relative(error.filename, folder)}" if error.filename else shown_as
@@ -144,7 +148,8 @@ def findings_report(findings: list[Finding], shown_as: str, t) -> Report:
     return Report([f"{shown_as}/{f.format(t.gettext)}" for f in findings], sum(f.is_error for f in findings))
 
 
-def validate_course(path: Path, t, language: str | None = None, shown_as: str | None = None) -> Report:
+def validate_course(path: Path, t, language: str | None = None, shown_as: str | None = None,
+                    ignore=()) -> Report:
     """Every check of one course folder or tarball; ``language`` also checks its catalogue."""
     try:
         with opened_course(path, t) as folder:
@@ -155,7 +160,7 @@ def validate_course(path: Path, t, language: str | None = None, shown_as: str | 
                 merge(report, catalogue_report(course, folder.parent, language, t))
             if not course.errors or course.root_pointer is not None:
                 allowed = sorted(set(OUR_BLOCK_TYPES) | set(course.advanced_modules))
-                merge(report, olxcleaner_report(folder, allowed, shown_as, t))
+                merge(report, olxcleaner_report(folder, allowed, shown_as, t, ignore))
             return report
     except CourseInputError as error:
         return Report([str(error)], 1)
@@ -272,7 +277,12 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
             return None, catalogue_report(course, source, language, t)
         po = catalogue_path(source, language)
         problems = translate_course(course, read_catalogue(source, language), str(po))
-        merge(report, findings_report(problems, shown_as, t))
+        merge(report, findings_report(problems[:SHOWN_UNTRANSLATED], shown_as, t))
+        if len(problems) > SHOWN_UNTRANSLATED:
+            more = len(problems) - SHOWN_UNTRANSLATED
+            report.lines.append(t.ngettext("{po}: and {count} more problem", "{po}: and {count} more problems",
+                                           more).format(po=po, count=more))
+            report.errors += more
         if report.errors:
             return None, report
     with tempfile.TemporaryDirectory(prefix="free2link-build-") as tmp:
@@ -356,9 +366,10 @@ def course_blocks(block_type: str, root: str | None = None) -> tuple[tuple[str, 
         placed = course.blocks_of(block_type)
         if course.errors or not placed:
             continue
-        languages = [SOURCE_LANGUAGE] + [lang for lang in COURSE_LANGUAGES if catalogue_path(source, lang).is_file()]
-        for language in languages:
-            entries = read_catalogue(source, language) if language != SOURCE_LANGUAGE else {}
+        catalogues = {SOURCE_LANGUAGE: {}, **{lang: read_catalogue(source, lang) for lang in COURSE_LANGUAGES}}
+        for language, entries in catalogues.items():
+            if language != SOURCE_LANGUAGE and not any(value for msgid, value in entries.items() if msgid):
+                continue  # nothing translated yet
             for block in placed:
                 element = _translated_copy(block.element, entries)
                 module = block.chapter.get("display_name", "") if block.chapter is not None else ""
