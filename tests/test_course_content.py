@@ -1,0 +1,126 @@
+"""The curriculum we ship: every language builds, imports cleanly and plays in the blocks' runtime.
+
+The four tarballs are built once per session from ``courses/`` exactly as ``free2link build`` does.
+"""
+
+from __future__ import annotations
+
+import re
+import tarfile
+from collections import Counter
+from pathlib import Path
+
+import olxcleaner
+import pytest
+from lxml import etree
+
+from free2link_xblocks import course_tools
+from free2link_xblocks.core.course import OUR_BLOCK_TYPES, load_course
+from free2link_xblocks.i18n import cli_translation
+from free2link_xblocks.i18n_tools import untranslated
+
+from .conftest import RecordingRuntime, load_block
+
+T = cli_translation()
+SOURCES = course_tools.course_sources(Path(__file__).resolve().parents[1] / "courses")
+LANGUAGES = (course_tools.SOURCE_LANGUAGE, *course_tools.COURSE_LANGUAGES)
+pytestmark = pytest.mark.skipif(not SOURCES, reason="no course source in courses/")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """{(course, language): unpacked course folder} of every tarball."""
+    out = tmp_path_factory.mktemp("dist")
+    folders = {}
+    for source in SOURCES:
+        for language in LANGUAGES:
+            tarball, report = course_tools.build(source, language, out, T)
+            assert tarball is not None, "\n".join(report.lines)
+            target = out / f"{source.name}-{language}"
+            with tarfile.open(tarball) as archive:
+                assert {name.split("/")[0] for name in archive.getnames()} == {"course"}
+                archive.extractall(target, filter="data") if hasattr(tarfile, "data_filter") \
+                    else archive.extractall(target)
+            folders[(source.name, language)] = target / "course"
+    return folders
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("language", course_tools.COURSE_LANGUAGES)
+def test_every_course_text_is_translated(source, language):
+    course = load_course(source / "course", with_html=True)
+    messages = course_tools.course_messages(course)
+    missing = untranslated(course_tools.read_catalogue(source, language), messages)
+    assert missing == [], f"{len(missing)} of {len(messages)} untranslated in {language}, e.g. {missing[:3]}"
+
+
+def test_each_tarball_passes_olxcleaner_as_studio_runs_it_and_our_validator(built):
+    for (_name, _language), folder in built.items():
+        _course, store, _names = olxcleaner.validate(str(folder), steps=8, allowed_xblocks=list(OUR_BLOCK_TYPES))
+        assert [(e.name, e.description) for e in store.errors if e.level_val >= 3] == []
+        report = course_tools.validate_course(folder, T)
+        assert report.errors == 0, report.lines
+
+
+def test_the_source_is_free_of_warnings_too():
+    for source in SOURCES:
+        report = course_tools.validate_course(source / "course", T)
+        assert report.lines == []
+
+
+def _shape(folder: Path):
+    course = load_course(folder)
+    return [(p.source.replace(f"_{course.run.rsplit('_', 1)[-1]}", ""), p.tag,
+             sorted((k, v) for k, v in p.element.attrib.items() if k not in course_tools_translated()))
+            for p in course.elements]
+
+
+def course_tools_translated():
+    from free2link_xblocks.core.course_text import TRANSLATED_ATTRIBUTES
+
+    return set(TRANSLATED_ATTRIBUTES) | {"language"}
+
+
+def test_the_structure_is_identical_in_every_language(built):
+    for source in SOURCES:
+        english = _shape(built[(source.name, "en")])
+        for language in course_tools.COURSE_LANGUAGES:
+            assert _shape(built[(source.name, language)]) == english, language
+
+
+def test_every_block_in_every_language_parses_and_renders_in_the_runtime(built):
+    for (_name, language), folder in built.items():
+        course = load_course(folder)
+        placed = [p for p in course.elements if p.tag in OUR_BLOCK_TYPES]
+        assert placed
+        for block in placed:
+            runtime = RecordingRuntime()
+            xml = etree.tostring(block.element, encoding="unicode")
+            loaded, _usage = load_block(runtime, xml)
+            html = loaded.render("student_view", {}).content
+            assert block.element.get("display_name") and 'class="f2l-' in html, (language, block.source)
+
+
+def test_the_curriculum_has_what_the_issue_asks(built):
+    for source in SOURCES:
+        course = load_course(built[(source.name, "en")])
+        counts = Counter(p.tag for p in course.elements)
+        chapters = counts["chapter"]
+        assert 6 <= chapters <= 8
+        assert counts["f2l_scenario"] >= 7 and counts["f2l_indicator_quiz"] >= 7 and counts["problem"] >= 3
+        assert set(course.advanced_modules) >= set(OUR_BLOCK_TYPES)
+        graded = [p.element.get("format") for p in course.elements
+                  if p.tag == "sequential" and p.element.get("graded") == "true"]
+        types = {g["type"] for g in course.grading["GRADER"]}
+        assert graded and set(graded) == types
+        # Our blocks are written inline, never as pointer files.
+        assert not any((built[(source.name, "en")] / tag).exists() for tag in OUR_BLOCK_TYPES)
+
+
+def test_no_unconfirmed_helpline_is_advertised():
+    """116 006 does not work in Italy, Greece or Poland (brief §5.5): it may only be named as unavailable."""
+    for source in SOURCES:
+        course = load_course(source / "course", with_html=True)
+        for message in course_tools.course_messages(course):
+            if re.search(r"116\s?006", message):
+                assert re.search(r"\bnot\b", message), message
