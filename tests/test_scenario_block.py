@@ -207,6 +207,7 @@ def test_report_rows_are_readable(runtime, block):
     assert row["Completed"] == "yes" and row["Last outcome"] == "Amira stops coming"
     assert row["Last path"] == "The message: Tell her it is obviously a trafficker."
     assert row["Harmful choices in last path"] == "Tell her it is obviously a trafficker."
+    assert row["Harmful choice ids"] == "s1:c2" and row["Last path ids"] == "s1:c2"
     assert row["Current step"] == "Looking together"
     assert rows[1][1]["Completed"] == "no" and rows[1][1]["Best score"] == ""
     assert len(list(block.generate_report_data(iter(states), limit_responses=1))) == 1

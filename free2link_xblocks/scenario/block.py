@@ -333,8 +333,7 @@ class ScenarioBlock(Free2LinkBlock):
                               for d in play.decisions(scenario, path))
 
         def harmful(path):
-            return " | ".join(plain_text(d.choice.label) for d in play.decisions(scenario, path)
-                              if d.choice.quality == "harmful")
+            return [d for d in play.decisions(scenario, path) if d.choice.quality == "harmful"]
 
         last_path = state.get("last_path") or []
         current_path = state.get("path") or []
@@ -350,7 +349,9 @@ class ScenarioBlock(Free2LinkBlock):
             ("Last outcome rating", (end.outcome or "") if end is not None and end.is_end else ""),
             ("Last path", describe(last_path)),
             ("Last path ids", " ".join(f"{s}:{c}" for s, c in last_path)),
-            ("Harmful choices in last path", harmful(last_path)),
+            ("Harmful choices in last path", " | ".join(plain_text(d.choice.label) for d in harmful(last_path))),
+            # ids too: a label may contain " | ", and the language runs of a course share ids, not labels
+            ("Harmful choice ids", " ".join(f"{d.step_id}:{d.choice.id}" for d in harmful(last_path))),
             ("Current step", (current.title or current.id) if current is not None else ""),
             ("Current path", describe(current_path)),
         ])
