@@ -6,6 +6,7 @@
                                    write dist/<course>-<lang>.tar.gz, translated and validated
     free2link i18n extract         refresh translations/text.pot and merge it into every language's text.po
     free2link i18n compile         compile every text.po into text.mo (the build does this too)
+    free2link report --out DIR ... completion and progress report for trainers from Instructor Dashboard CSVs
 
 Messages follow the shell's language (LANGUAGE, LC_ALL, LANG), e.g. ``LANGUAGE=it free2link validate ...``.
 """
@@ -21,6 +22,7 @@ from .core import quiz, scenario
 from .core.markup import local_name, parse_xml
 from .core.problems import ContentError
 from .i18n import cli_translation
+from .report import cli as report_cli
 
 VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element}
 
@@ -171,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="build only this language (repeatable; default: en, it, el, pl)")
     build.add_argument("--out", default="dist", help="output folder (default: dist)")
     build.set_defaults(func=cmd_build)
+    report_cli.add_parser(commands)
     i18n = commands.add_parser("i18n", help="translation catalogues of the blocks' interface")
     i18n_commands = i18n.add_subparsers(dest="i18n_command", required=True)
     i18n_commands.add_parser("extract", help="refresh text.pot and merge it into every text.po").set_defaults(

@@ -1,0 +1,189 @@
+"""Reading the CSV files a trainer downloads, as they really arrive: any encoding, any delimiter.
+
+The Instructor Dashboard writes UTF-8 with commas, but a file opened and saved again in a
+spreadsheet may come back with a byte-order mark, semicolons (the list separator in Italy, Greece
+and Poland), Windows-1252, UTF-16 (Excel's "Unicode text") or a ``sep=;`` first line. The file
+is read once to find its encoding, then streamed row by row; nothing is kept.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+
+from ..problems import N_, WARNING, Problem
+
+CHUNK = 1 << 20
+DELIMITERS = (",", ";", "\t", "|")
+# Learner states and long paths can exceed the csv module's default limit of 128 KiB a field.
+FIELD_LIMIT = 64 << 20
+_SPACES = re.compile(r"\s+")
+
+
+class UnusableFile(Exception):  # noqa: N818 - it is a file, not an error of ours
+    """A file that cannot be read at all; carries the :class:`Problem` that says why."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.template)
+        self.problem = problem
+
+
+def normalise(name: str) -> str:
+    """A column name as it is matched: case and spacing do not matter."""
+    return _SPACES.sub(" ", name.replace("\ufeff", "")).strip().casefold()
+
+
+def _first_bad_line(path, encoding: str) -> int | None:
+    """The line of the first byte ``encoding`` cannot decode, or None if the whole file decodes."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines_before = 0
+    with open(path, "rb") as stream:
+        while True:
+            chunk = stream.read(CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return lines_before + chunk.count(b"\n", 0, max(exc.start, 0)) + 1
+            if not chunk:
+                return None
+            lines_before += chunk.count(b"\n")
+
+
+def detect_encoding(path) -> tuple[str, Problem | None]:
+    """The encoding to read ``path`` with, and a note when it is not UTF-8."""
+    with open(path, "rb") as stream:
+        head = stream.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16", None
+    bad_line = _first_bad_line(path, "utf-8")
+    if bad_line is None:
+        return "utf-8-sig", None
+    for encoding, name in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+        if encoding == "latin-1" or _first_bad_line(path, encoding) is None:
+            return encoding, Problem(
+                N_("the file is not UTF-8 (first at line {line}); it was read as {encoding}: "
+                   "check that accented letters look right"),
+                {"line": bad_line, "encoding": name}, severity=WARNING)
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter that splits the header into the most columns (quotes respected); comma on a tie."""
+    best, best_count = ",", 1
+    for delimiter in DELIMITERS:
+        count = len(next(csv.reader([header_line], delimiter=delimiter), []))
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+class CsvFile:
+    """One CSV file: its header, and its rows streamed with the line each one starts on.
+
+    Use as a context manager. Lines that cannot be used are added to :attr:`problems` (with
+    their line number) and skipped; reading goes on with the next line.
+    """
+
+    def __init__(self, path, label: str | None = None):
+        self.path = path
+        self.source = label or str(path)
+        self.problems: list[Problem] = []
+        self._stream = None
+        self.columns: list[str] = []
+        self.index: dict[str, int] = {}
+        self.rows_read = 0
+        self.rows_skipped = 0
+
+    def __enter__(self):
+        csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
+        try:
+            encoding, note = detect_encoding(self.path)
+            self._stream = open(self.path, encoding=encoding, newline="")
+        except OSError as exc:
+            raise UnusableFile(Problem(N_("cannot read the file: {reason}"), {"reason": exc.strerror or str(exc)})) from exc
+        if note:
+            self.problems.append(note)
+        self._line = 0
+        first = self._next_line()
+        match = re.fullmatch(r"\s*sep=(.)\s*", first or "")
+        if match:  # Excel's hint line names the delimiter
+            self.delimiter, first = match.group(1), self._next_line()
+        else:
+            self.delimiter = sniff_delimiter(first or "")
+        if not (first or "").strip():
+            self.close()
+            raise UnusableFile(Problem(N_("the file is empty: no header line")))
+        self._header_line = self._line
+        self.columns = next(csv.reader([first], delimiter=self.delimiter))
+        for position, name in enumerate(self.columns):
+            self.index.setdefault(normalise(name), position)
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def _next_line(self) -> str | None:
+        line = self._stream.readline()
+        if line:
+            self._line += 1
+        return line or None
+
+    def column(self, *names: str) -> int | None:
+        """The position of the first of ``names`` the header has (matched case-insensitively)."""
+        for name in names:
+            position = self.index.get(normalise(name))
+            if position is not None:
+                return position
+        return None
+
+    def problem(self, line: int | None, template: str, **args) -> None:
+        """Record what is wrong with ``line`` (None: the whole file). Never put a cell's value in ``args``."""
+        self.problems.append(Problem(template, args, line=line))
+
+    def rows(self):
+        """Yield ``(line, fields)`` for every usable row; short rows are padded with empty fields."""
+        width = len(self.columns)
+        reader = csv.reader(self._stream, delimiter=self.delimiter)
+        previous = self._header_line
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                self.problem(previous + 1, N_("the line is not valid CSV ({reason}); it was skipped"), reason=str(exc))
+                self.rows_skipped += 1
+                previous = self._header_line + reader.line_num
+                continue
+            line, previous = previous + 1, self._header_line + reader.line_num
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            if len(fields) > width and any(f.strip() for f in fields[width:]):
+                self._skip_wide_row(line, previous, len(fields), width)
+                continue
+            if len(fields) < width:
+                if previous > line:  # a record running over several lines and still short: a lost quote
+                    self._skip_unclosed_quote(line, previous)
+                    continue
+                fields.extend([""] * (width - len(fields)))
+            self.rows_read += 1
+            yield line, fields
+
+    def _skip_wide_row(self, line, last, count, width):
+        if last > line:
+            self._skip_unclosed_quote(line, last)
+            return
+        self.rows_skipped += 1
+        self.problem(line, N_("{count} fields where the header has {expected}: a value may contain an unquoted "
+                              "delimiter; the line was skipped"), count=count, expected=width)
+
+    def _skip_unclosed_quote(self, line, last):
+        self.rows_skipped += 1
+        self.problem(line, N_("a quote opened on this line is not closed, joining lines {first} to {last} into one "
+                              "row; they were skipped"), first=line, last=last)

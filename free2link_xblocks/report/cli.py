@@ -1,0 +1,142 @@
+"""``free2link report``: completion and progress reports for trainers, from Instructor Dashboard downloads.
+
+    free2link report [--grades F]... [--problem-grades F]... [--responses F]... [--roster F]
+                     [--pass-mark 0.6] [--modules F] [--salt S] [--identify] --out DIR
+
+Writes ``DIR/report.html`` and one CSV file per table. Exit 0 when the report was written (even if
+some lines were skipped: they are listed on stderr and in the page), 1 when nothing was usable.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+from pathlib import Path
+
+from ..core.report import GRADES, PROBLEM_GRADES, RESPONSES, ROSTER, build_report, read_module_map
+from ..core.report.readers import fraction
+from ..i18n import cli_translation
+from .csvout import write_problems, write_table
+from .html import MAX_PROBLEMS_SHOWN, render
+from .pseudonyms import new_salt
+from .tables import Identities, build_tables
+from .text import report_text
+
+SALT_VARIABLE = "FREE2LINK_REPORT_SALT"
+MAX_PROBLEMS_PRINTED = 50
+
+
+def add_parser(subcommands) -> None:
+    report = subcommands.add_parser(
+        "report", help="completion and progress report for trainers, from Instructor Dashboard CSV downloads",
+        description="Read the Instructor Dashboard's CSV downloads (any subset, several course runs) and write "
+                    "report.html and CSV tables into --out. Learners are pseudonymised unless --identify.")
+    inputs = report.add_argument_group("inputs (each may be given several times, one per course run)")
+    inputs.add_argument("--grades", action="append", default=[], metavar="FILE", help="grade report")
+    inputs.add_argument("--problem-grades", action="append", default=[], metavar="FILE", help="problem grade report")
+    inputs.add_argument("--responses", action="append", default=[], metavar="FILE",
+                        help="problem responses report (includes our blocks' columns)")
+    inputs.add_argument("--roster", action="append", default=[], metavar="FILE",
+                        help="the trainer's roster: username or email, organisation, country, cohort, training date")
+    report.add_argument("--out", required=True, metavar="DIR", help="folder to write report.html and the CSV files")
+    report.add_argument("--pass-mark", metavar="GRADE",
+                        help="passed = grade at least this (0.6 or 60%%); default: the LMS's Certificate Eligible")
+    report.add_argument("--modules", metavar="FILE",
+                        help="CSV with columns item,module: which module a section, subsection, problem or "
+                             "grade-report column counts under, in module order")
+    report.add_argument("--identify", action="store_true",
+                        help="show usernames, emails and names (default: pseudonyms such as 'Learner 7F3A')")
+    report.add_argument("--salt", metavar="TEXT",
+                        help=f"secret that keeps pseudonyms the same from one report to the next (or set "
+                             f"{SALT_VARIABLE}); default: a new random one each time")
+    roster = report.add_argument_group("roster columns (default: usual names such as username/email, "
+                                       "organisation, country, cohort, training date, name)")
+    for field, flag in (("user", "user"), ("organisation", "org"), ("country", "country"), ("cohort", "cohort"),
+                        ("training_date", "date"), ("name", "name")):
+        roster.add_argument(f"--roster-{flag}-column", dest=f"roster_{field}", metavar="NAME")
+    report.set_defaults(func=cmd_report)
+
+
+def _inputs(args) -> list[tuple[str, str]]:
+    return ([(GRADES, f) for f in args.grades] + [(PROBLEM_GRADES, f) for f in args.problem_grades]
+            + [(RESPONSES, f) for f in args.responses] + [(ROSTER, f) for f in args.roster])
+
+
+def _salt(args) -> bytes:
+    given = args.salt or os.environ.get(SALT_VARIABLE)
+    return given.encode("utf-8") if given else new_salt()
+
+
+def cmd_report(args) -> int:
+    t = cli_translation()
+    inputs = _inputs(args)
+    if not inputs:
+        print(t.gettext("Nothing to report: give at least one file with --grades, --problem-grades, --responses "
+                        "or --roster."), file=sys.stderr)
+        return 1
+    pass_mark = None
+    if args.pass_mark is not None:
+        pass_mark = fraction(args.pass_mark)
+        if pass_mark is None:
+            print(t.gettext("--pass-mark must be a grade between 0 and 1 (or a percentage), for example 0.6 or "
+                            "60%."), file=sys.stderr)
+            return 1
+    modules, module_problems = read_module_map(args.modules) if args.modules else ([], [])
+    roster_columns = {field: getattr(args, f"roster_{field}") for field in
+                      ("user", "organisation", "country", "cohort", "training_date", "name")}
+    data = build_report(inputs, pass_mark=pass_mark, modules=modules, roster_columns=roster_columns)
+    problems = [problem.format(source, t.gettext) for source, problem in module_problems + data.problems]
+    _print_problems(problems, t)
+    if not data.learners:
+        print(t.gettext("Nothing usable was found in the input: no report was written."), file=sys.stderr)
+        return 1
+    try:
+        path = write_report(data, Path(args.out), t, _salt(args), args.identify, problems)
+    except OSError as exc:
+        print(t.gettext("Cannot write the report into {folder}: {reason}").format(
+            folder=args.out, reason=exc.strerror or exc), file=sys.stderr)
+        return 1
+    learners = len(data.learners)
+    print(t.ngettext("Report written to {path}: {count} learner.", "Report written to {path}: {count} learners.",
+                     learners).format(path=path, count=learners), file=sys.stderr)
+    return 0
+
+
+def _print_problems(problems: list[str], t) -> None:
+    for line in problems[:MAX_PROBLEMS_PRINTED]:
+        print(line, file=sys.stderr)
+    if len(problems) > MAX_PROBLEMS_PRINTED:
+        print(report_text(t)["more_problems"].format(count=len(problems) - MAX_PROBLEMS_PRINTED), file=sys.stderr)
+
+
+def write_report(data, folder: Path, t, salt: bytes, identify: bool, problems: list[str]) -> Path:
+    """Write report.html and the CSV files into ``folder``; return the page's path."""
+    text = report_text(t)
+    folder.mkdir(parents=True, exist_ok=True)
+    identities = Identities(data, text, salt, identify)
+    tables = build_tables(data, text, identities)
+    csv_files = []
+    for table in tables.values():
+        write_table(folder / f"{table.name}.csv", table, text)
+        csv_files.append(f"{table.name}.csv")
+    write_problems(folder / "problems.csv", problems, text)
+    csv_files.append("problems.csv")
+    notes = [_pass_note(data, text),
+             text["identified"] if identify else text["pseudonymised"].format(
+                 example=text["learner"].format(code="7F3A")),
+             text["started_rule"]]
+    more = text["more_problems"].format(count=max(0, len(problems) - MAX_PROBLEMS_SHOWN))
+    language = (t.info() or {}).get("language") or "en"
+    page = render(tables, data, text, language, datetime.date.today().isoformat(), notes, problems, more, csv_files)
+    path = folder / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _pass_note(data, text) -> str:
+    if data.pass_rule == "mark":
+        return text["pass_mark"].format(mark=f"{data.pass_mark * 100:.0f}%")
+    if data.pass_rule == "certificate":
+        return text["pass_certificate"]
+    return text["pass_unknown"]

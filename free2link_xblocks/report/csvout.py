@@ -1,0 +1,44 @@
+"""The report's tables as CSV files for spreadsheets (UTF-8 with a byte-order mark, so Excel reads
+accents right). Shares and grades are percentages; text that a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``) is prefixed with ``'``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from .tables import COUNT, GRADE, SHARE, STATUS, STATUS_KEYS, TEXT, Table
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _value(value, kind: str, text: dict):
+    if kind == STATUS:
+        return text[STATUS_KEYS.get(value, "status_none")]
+    if kind in (SHARE, GRADE):
+        return "" if value is None else round(value * 100, 1)
+    if kind == COUNT:
+        return "" if value is None else value
+    return safe_text(value)
+
+
+def write_table(path: Path, table: Table, text: dict) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([safe_text(f"{column} (%)" if kind in (SHARE, GRADE) else column)
+                         for column, kind in zip(table.columns, table.kinds, strict=False)])
+        for index, row in enumerate(table.rows):
+            kinds = [TEXT, table.row_kinds[index]] if table.row_kinds else table.kinds
+            writer.writerow([_value(value, kind, text) for value, kind in zip(row, kinds, strict=False)])
+
+
+def write_problems(path: Path, lines: list[str], text: dict) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([safe_text(text["problems"])])
+        writer.writerows([safe_text(line)] for line in lines)

@@ -1,0 +1,142 @@
+"""The report's tables, built once and written twice: in ``report.html`` and as CSV files.
+
+Learners are identified only through :class:`Identities`, which gives pseudonyms unless the
+trainer asked for ``--identify``; nothing else here reads a username, email or name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.report.model import COMPLETED, NOT_STARTED, STARTED
+from ..core.report.summary import TOP, GroupRow, ReportData
+from .pseudonyms import pseudonym_codes
+
+TEXT, COUNT, SHARE, GRADE, STATUS = "text", "count", "share", "grade", "status"
+
+
+@dataclass
+class Table:
+    """A table with a caption; the first column heads each row. ``kinds`` says how to show each column."""
+
+    name: str  # CSV file stem and HTML id
+    caption: str
+    columns: list[str]
+    kinds: list[str]
+    rows: list[list] = field(default_factory=list)
+    note: str = ""
+    row_kinds: list | None = None  # when each row, not each column, has its own kind (the summary)
+
+
+class Identities:
+    """How learners are shown: a pseudonym, plus username, email and name with ``identify``."""
+
+    def __init__(self, data: ReportData, text: dict, salt: bytes, identify: bool):
+        self.identify = identify
+        self.codes = pseudonym_codes([row.key for row in data.learners], salt)
+        self.template = text["learner"]
+
+    def label(self, row) -> str:
+        return self.template.format(code=self.codes[row.key])
+
+    def columns(self, text) -> list[str]:
+        return [text["username"], text["email"], text["name"]] if self.identify else []
+
+    def cells(self, row) -> list[str]:
+        return [row.username, row.email, row.name] if self.identify else []
+
+
+def build_tables(data: ReportData, text: dict, identities: Identities) -> dict[str, Table]:
+    tables = {"summary": _summary(data, text), "funnel": _funnel(data, text)}
+    for attribute, heading, column in (("organisation", "by_organisation", "organisation"),
+                                       ("country", "by_country", "country"), ("cohort", "by_cohort", "cohort"),
+                                       ("run", "by_run", "run")):
+        if data.groups.get(attribute):
+            tables[f"by_{attribute}"] = _groups(data.groups[attribute], text, heading, column, data.pass_rule)
+    tables["learners"] = _learners(data, text, identities)
+    tables["blocks"] = Table("blocks", text["blocks_caption"],
+                             [text["block"], text["kind"], text["opened"], text["completed_by"], text["mean_score"]],
+                             [TEXT, TEXT, COUNT, COUNT, SHARE],
+                             [[b.title, text[b.kind], b.opened, b.completed, b.mean_score] for b in data.blocks])
+    tables["missed_indicators"] = _ranked(data.missed, "missed_indicators", text["missed_caption"],
+                                          [text["indicator"], text["quiz_column"], text["missed_by"],
+                                           text["answered"], text["share"]], text)
+    tables["harmful_choices"] = _ranked(data.harmful, "harmful_choices", text["harmful_caption"],
+                                        [text["choice"], text["scenario_column"], text["taken_by"], text["finished"],
+                                         text["share"]], text)
+    return tables
+
+
+def _summary(data: ReportData, text: dict) -> Table:
+    figures = data.figures
+    rows = [[text["enrolled"], figures["enrolled"], COUNT], [text["started"], figures["started"], COUNT],
+            [text["completed"], figures["completed"], COUNT]]
+    if figures["passed"] is not None:
+        rows.append([text["passed"], figures["passed"], COUNT])
+    if figures["mean_grade"] is not None:
+        rows.append([text["mean_grade"], figures["mean_grade"], GRADE])
+    rows.append([text["runs"], figures["runs"], COUNT])
+    if data.unenrolled:
+        rows.append([text["unenrolled"], data.unenrolled, COUNT])
+    table = Table("summary", text["summary"], [text["figure"], text["value"]], [TEXT, COUNT])
+    table.rows = [[label, value] for label, value, _kind in rows]
+    table.row_kinds = [kind for _label, _value, kind in rows]
+    return table
+
+
+def stage_label(key: str, module: str, text: dict) -> str:
+    return text["completed_module"].format(module=module) if key == "module" else text[key]
+
+
+def _funnel(data: ReportData, text: dict) -> Table:
+    enrolled = data.funnel[0][2] if data.funnel else 0
+    return Table("funnel", text["funnel_caption"], [text["stage"], text["learners"], text["share_enrolled"]],
+                 [TEXT, COUNT, SHARE],
+                 [[stage_label(key, module, text), count, count / enrolled if enrolled else None]
+                  for key, module, count in data.funnel])
+
+
+def _groups(groups: list[GroupRow], text: dict, heading: str, column: str, pass_rule) -> Table:
+    columns = [text[column], text["enrolled"], text["started"], text["completed"]]
+    kinds = [TEXT, COUNT, COUNT, COUNT]
+    if pass_rule:
+        columns += [text["passed"], text["pass_rate"]]
+        kinds += [COUNT, SHARE]
+    columns.append(text["mean_grade"])
+    kinds.append(GRADE)
+    rows = []
+    for group in groups:
+        row = [group.label or text["not_in_roster"], group.enrolled, group.started, group.completed]
+        if pass_rule:
+            row += [group.passed, group.passed / group.enrolled if group.enrolled else None]
+        rows.append(row + [group.mean_grade])
+    return Table(heading, text[heading], columns, kinds, rows)
+
+
+def _learners(data: ReportData, text: dict, identities: Identities) -> Table:
+    columns = [text["learner_column"]] + identities.columns(text) + [text["organisation"], text["country"]] \
+        + list(data.modules) + [text["grade"]] + ([text["passed"]] if data.pass_rule else [])
+    kinds = [TEXT] * (3 + len(identities.columns(text))) + [STATUS] * len(data.modules) + [GRADE] \
+        + ([TEXT] if data.pass_rule else [])
+    rows = []
+    for row in data.learners:
+        cells = [identities.label(row)] + identities.cells(row) + [row.organisation, row.country] + list(row.modules) \
+            + [row.grade]
+        if data.pass_rule:
+            cells.append(text["unknown"] if row.passed is None else text["yes"] if row.passed else text["no"])
+        rows.append(cells)
+    first = 1 + len(identities.columns(text))  # organisation, then country
+    rows.sort(key=lambda cells: (cells[first] == "", cells[first].casefold(), cells[first + 1].casefold(), cells[0]))
+    return Table("learners", text["matrix_caption"], columns, kinds, rows)
+
+
+def _ranked(ranked, name, caption, columns, text) -> Table:
+    table = Table(name, caption, columns, [TEXT, TEXT, COUNT, COUNT, SHARE],
+                  [[r.label, r.block, r.count, r.total, r.share] for r in ranked])
+    if len(ranked) > TOP:
+        table.note = text["top_note"].format(count=TOP, file=f"{name}.csv")
+    return table
+
+
+STATUS_KEYS = {COMPLETED: "status_completed", STARTED: "status_started", NOT_STARTED: "status_not_started",
+               None: "status_none"}
