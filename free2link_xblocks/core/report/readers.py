@@ -194,23 +194,33 @@ def read_grades(table: CsvFile, aggregator: Aggregator, **_options) -> None:
             record.active = fields[status].strip().casefold() != "unenrolled"
         if cohort is not None and fields[cohort].strip():
             learner.cohort = fields[cohort].strip()
-        for position, item, average_only in subsections:
-            value = fields[position].strip()
-            if not value:
-                continue
-            if value.casefold() == NOT_ATTEMPTED:
-                learner.mark(item, NOT_STARTED)
-                continue
-            score = number(value)
-            if score is None:
-                table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value "
-                                       "was left out"), column=table.columns[position])
-            else:  # a single-subsection type has only its average: 0 there cannot be told from not attempted
-                learner.mark(item, COMPLETED if score > 0 or not average_only else NOT_STARTED)
+        for column in subsections:
+            _read_subsection(table, aggregator, line, fields, learner, column, run)
+
+
+def _read_subsection(table, aggregator, line, fields, learner, column, run) -> None:
+    """One graded-subsection cell. A column named only by its type may be one added by hand: its item is made
+    on its first score, and a value that is no score is left out without a word."""
+    position, item, plain = column
+    value = fields[position].strip()
+    if not value:
+        return
+    score = None if value.casefold() == NOT_ATTEMPTED else number(value)
+    if score is None and value.casefold() != NOT_ATTEMPTED:
+        if not plain:
+            table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value was "
+                                   "left out"), column=table.columns[position])
+        return
+    if item is None:
+        name = table.columns[position].strip()
+        item = column[1] = aggregator.item(run, SUBSECTION, name, title=name, subsection=name)
+    # a type with a single subsection has only its average: 0 there cannot be told from not attempted
+    learner.mark(item, NOT_STARTED if score is None or (plain and score == 0) else COMPLETED)
 
 
 def _graded_columns(table: CsvFile, grade: int, run: str, aggregator: Aggregator):
-    """``(position, item, average_only)`` for each graded-subsection column (between Grade and the tail)."""
+    """``[position, item, plain]`` for each graded-subsection column (between Grade and the tail); ``plain``
+    columns (no "Type NN:" number) get their item on their first score."""
     columns = []
     for position in range(grade + 1, len(table.columns)):
         name = table.columns[position].strip()
@@ -220,9 +230,9 @@ def _graded_columns(table: CsvFile, grade: int, run: str, aggregator: Aggregator
         if folded.endswith("(avg)") or not name:
             continue
         match = _SUBSECTION_COLUMN.match(name)
-        subsection = match.group("name") if match else name
-        columns.append((position, aggregator.item(run, SUBSECTION, name, title=subsection, subsection=subsection),
-                        match is None))
+        item = aggregator.item(run, SUBSECTION, name, title=match.group("name"), subsection=match.group("name")) \
+            if match else None
+        columns.append([position, item, match is None])
     return columns
 
 
