@@ -127,7 +127,8 @@ def write_report(data, folder: Path, t, salt: bytes, identify: bool, problems: l
                  example=text["learner"].format(code="7F3A")),
              text["started_rule"]]
     more = text["more_problems"].format(count=max(0, len(problems) - MAX_PROBLEMS_SHOWN))
-    language = (t.info() or {}).get("language") or "en"
+    info = getattr(t, "info", None)  # a gettext catalogue's header names its language
+    language = ((info() if info else None) or {}).get("language") or "en"
     page = render(tables, data, text, language, datetime.date.today().isoformat(), notes, problems, more, csv_files)
     path = folder / "report.html"
     path.write_text(page, encoding="utf-8")

@@ -168,7 +168,7 @@ class CsvFile:
                 self._skip_wide_row(line, previous, len(fields), width)
                 continue
             if len(fields) < width:
-                if previous > line:  # a record running over several lines and still short: a lost quote
+                if previous > line or fields[-1].endswith(("\n", "\r")):  # still short after a newline: a lost quote
                     self._skip_unclosed_quote(line, previous)
                     continue
                 fields.extend([""] * (width - len(fields)))
