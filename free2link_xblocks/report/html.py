@@ -35,7 +35,7 @@ caption{text-align:left;font-weight:700;padding:.25rem 0}
 th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
 thead th{background:var(--soft)}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.st{white-space:nowrap}td.done{background:#e3f1e5}td.doing{background:#fdf3d8}td.todo{background:#fff}
+section[aria-labelledby=matrix] tbody th,td.st{white-space:nowrap}td.done{background:#e3f1e5}td.doing{background:#fdf3d8}td.todo{background:#fff}
 td.none{color:var(--muted)}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;list-style:none}
 figure{margin:.5rem 0;max-width:36rem}
