@@ -183,6 +183,7 @@ def test_extract_offers_every_text_once_and_no_code(source):
     assert "No: consent is irrelevant once deception, threats or abuse of vulnerability were used." in msgids
     assert "Module check" in msgids and "Check" in msgids  # the grading policy's labels
     assert "Pay far above the going rate for the work" in msgids
+    assert "A short course for frontline staff on job offers found online." in msgids  # a plain-text about page
     assert not {"21:04", "s1", "2", "good", "f2l_scenario"} & msgids
     assert all(msgid == " ".join(msgid.split()) for msgid in msgids)
 

@@ -80,7 +80,7 @@ def _collect(element, units: list[Unit]) -> None:
             units.append(Unit(collapse(value), element.sourceline or 0, element, "attribute", name))
     if len(element) and _is_inline_only(element) or not len(element):
         content = collapse(inner_markup(element))
-        if has_words(content) and local_name(element) != HTML_ROOT:
+        if has_words(content):  # an HTML file of plain text (an about page's short description) is one unit
             units.append(Unit(content, element.sourceline or 0, element, "content"))
             return
         if not len(element):
