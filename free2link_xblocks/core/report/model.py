@@ -50,15 +50,16 @@ class RunRecord:
 class Learner:
     """One learner across every file and run (matched by username, or email where a file has no username)."""
 
-    __slots__ = ("username", "email", "statuses", "runs", "counted", "cohort")
+    __slots__ = ("username", "email", "statuses", "runs", "counted", "cohort", "active_runs")
 
     def __init__(self, username: str, email: str = ""):
         self.username = username
         self.email = email
         self.statuses = bytearray()
         self.runs: dict[str, RunRecord] = {}
-        self.counted: set[int] = set()  # block facts already counted for this learner (once per block)
+        self.counted = bytearray()  # flags of block facts already counted for this learner (once per block)
         self.cohort = ""
+        self.active_runs: dict[str, None] = {}  # runs in which the learner has a record of some item
 
     def status(self, item: Item) -> int:
         return self.statuses[item.index] if item.index < len(self.statuses) else UNKNOWN
@@ -67,6 +68,8 @@ class Learner:
         if item.index >= len(self.statuses):
             self.statuses.extend(bytes(item.index + 1 - len(self.statuses)))
         self.statuses[item.index] = merged_status(self.statuses[item.index], status)
+        if status != NOT_AVAILABLE and item.run not in self.active_runs:
+            self.active_runs[item.run] = None
 
     def run(self, label: str) -> RunRecord:
         record = self.runs.get(label)
@@ -76,9 +79,12 @@ class Learner:
 
     def count_once(self, fact: int) -> bool:
         """True the first time ``fact`` is seen for this learner (a learner in two runs counts once)."""
-        if fact in self.counted:
+        counted = self.counted
+        if fact >= len(counted):
+            counted.extend(bytes(fact + 1 - len(counted)))
+        elif counted[fact]:
             return False
-        self.counted.add(fact)
+        counted[fact] = 1
         return True
 
 

@@ -61,6 +61,12 @@ QUIZ_COLUMNS = ("last answer correct", "missed ids", "missed indicators", "ticke
 
 def number(text: str) -> float | None:
     """A number as the LMS or a spreadsheet writes it (``0.75``, ``0,75``, ``75%``); None if it is not one."""
+    try:  # the common case first: this runs for several cells of every row
+        value = float(text)
+    except ValueError:
+        pass
+    else:
+        return value if value - value == 0 else None  # not nan or inf
     text = text.strip()
     percent = text.endswith("%")
     if percent:
@@ -300,18 +306,29 @@ def read_problem_grades(table: CsvFile, aggregator: Aggregator, **_options) -> N
 
 
 class _ResponseColumns:
-    """Positions of the problem responses report's columns (None when absent)."""
+    """Positions of the problem responses report's columns. A column the file lacks points at the empty
+    field appended to every row, so that each row is read with plain indexing (this runs a million times)."""
 
     def __init__(self, table: CsvFile):
+        self.empty = len(table.columns)
         self.username = _require(table, RESPONSES, "username")
         self.block_key = table.column("block_key", "block key")
         self.location = table.column("location")
         if self.block_key is None and self.location is None:
             _require(table, RESPONSES, "block_key")
         self.title, self.state = table.column("title"), table.column("state")
-        named = {name: table.column(name) for name in (ATTEMPTS, BEST, MAX) + SCENARIO_COLUMNS + QUIZ_COLUMNS}
-        self.named = {name: position for name, position in named.items() if position is not None}
-        self.ours = any(name in self.named for name in SCENARIO_COLUMNS + QUIZ_COLUMNS)
+        self.present = {name for name in (ATTEMPTS, BEST, MAX) + SCENARIO_COLUMNS + QUIZ_COLUMNS
+                        if table.column(name) is not None}
+        position = {name: self.empty if table.column(name) is None else table.column(name)
+                    for name in (ATTEMPTS, BEST, MAX) + SCENARIO_COLUMNS + QUIZ_COLUMNS}
+        self.position = position
+        self.attempts, self.best, self.max = position[ATTEMPTS], position[BEST], position[MAX]
+        self.completed, self.current_path = position["completed"], position["current path"]
+        self.harmful_ids, self.harmful_labels = position["harmful choice ids"], position["harmful choices in last path"]
+        self.missed_ids, self.missed_labels = position["missed ids"], position["missed indicators"]
+        self.counts_harmful = bool({"harmful choice ids", "harmful choices in last path"} & self.present)
+        self.counts_missed = bool({"missed ids", "missed indicators"} & self.present)
+        self.ours = any(name in self.present for name in SCENARIO_COLUMNS + QUIZ_COLUMNS)
         if not self.ours and self.state is None:
             raise UnusableFile(Problem(N_("neither the columns of our blocks' reports (for example \"Completed\", "
                                           "\"Missed ids\") nor \"state\" are in this file; the file was skipped")))
@@ -320,19 +337,17 @@ class _ResponseColumns:
                                              "from the learner state, and missed indicators and harmful choices "
                                              "cannot be counted"), severity=WARNING))
 
-    def get(self, fields: list[str], name: str) -> str:
-        position = self.named.get(name)
-        return fields[position].strip() if position is not None else ""
-
 
 def read_responses(table: CsvFile, aggregator: Aggregator, **_options) -> None:
     """The problem responses report: progress in each of our blocks, missed indicators, harmful choices."""
     _check_kind(table, "--responses")
     columns = _ResponseColumns(table)
-    blocks = {}  # block key -> (kind, item, stats), so each row costs a dictionary look-up
+    blocks = {}  # block key -> (kind, item, stats), so that each row costs a dictionary look-up
     fallback_run = Path(table.source).stem
+    username_at, key_at = columns.username, columns.block_key if columns.block_key is not None else columns.empty
     for line, fields in table.rows():
-        key = _cell(fields, columns.block_key)
+        fields.append("")
+        key = fields[key_at].strip()
         known = blocks.get(key)
         if known is None:
             known = blocks[key] = _response_block(aggregator, columns, fields, fallback_run)
@@ -342,28 +357,26 @@ def read_responses(table: CsvFile, aggregator: Aggregator, **_options) -> None:
             if kind is None:
                 aggregator.other_rows += 1
                 continue
-            known = blocks[key] = _response_block(aggregator, columns, fields, fallback_run, kind)
-            kind, item, stats = known
-        username = fields[columns.username].strip()
+            kind, item, stats = _response_block(aggregator, columns, fields, fallback_run, kind)
+        username = fields[username_at].strip()
         if not username:
             table.problem(line, N_("no username; the row was skipped"))
             table.rows_skipped += 1
             continue
-        learner = aggregator.learner(username)
-        progress = _scenario_row if kind == SCENARIO else _quiz_row
-        progress(table, line, columns, fields, learner, item, stats)
+        _response_row(table, line, columns, fields, aggregator.learner(username), kind, item, stats)
 
 
 def _kind_from_columns(columns: _ResponseColumns, fields) -> str | None:
-    if any(columns.get(fields, name) for name in QUIZ_COLUMNS):
+    if any(fields[columns.position[name]].strip() for name in QUIZ_COLUMNS):
         return QUIZ
-    if any(columns.get(fields, name) for name in SCENARIO_COLUMNS):
+    if any(fields[columns.position[name]].strip() for name in SCENARIO_COLUMNS):
         return SCENARIO
     return None
 
 
 def _response_block(aggregator, columns, fields, fallback_run, kind=None):
-    block_key, location = _cell(fields, columns.block_key), _cell(fields, columns.location)
+    block_key = fields[columns.block_key].strip() if columns.block_key is not None else ""
+    location = fields[columns.location].strip() if columns.location is not None else ""
     found, run, block_id = block_from_key(block_key, location)
     kind = kind or found
     if kind is None:
@@ -380,16 +393,42 @@ def _response_block(aggregator, columns, fields, fallback_run, kind=None):
     return kind, item, aggregator.block(kind, block_id or title, title)
 
 
-def _whole_number(table, line, columns, fields, name) -> int | None:
-    text = columns.get(fields, name)
-    if not text:
-        return None
-    value = number(text)
-    if value is None or value < 0:
-        table.problem(line, N_("column \"{column}\" is not a number; that value was left out"),
-                      column=table.columns[columns.named[name]])
-        return None
-    return int(value)
+def _response_row(table, line, columns, fields, learner, kind, item, stats) -> None:
+    """One learner in one of our blocks: progress, score, and (once per learner) missed or harmful."""
+    text = fields[columns.attempts]
+    attempts = None
+    if text:
+        value = number(text)
+        if value is None or value < 0:
+            table.problem(line, N_("column \"{column}\" is not a number; that value was left out"),
+                          column=table.columns[columns.attempts])
+        else:
+            attempts = int(value)
+    state = _state(table, line, columns, fields) if attempts is None else None
+    if state is not None:
+        attempts = state.get("attempts") if isinstance(state.get("attempts"), int) else 0
+    if kind == SCENARIO:
+        completed = attempts > 0 or fields[columns.completed].strip().casefold() == "yes"
+        under_way = bool(fields[columns.current_path].strip() or (state.get("path") if state else None))
+        status = COMPLETED if completed else STARTED if under_way else NOT_STARTED
+    else:
+        completed = attempts > 0
+        status = COMPLETED if completed else NOT_STARTED
+    learner.mark(item, status)
+    facts = stats.index * 4
+    if learner.count_once(facts):
+        stats.opened += 1
+    if not completed:
+        return
+    if learner.count_once(facts + 1):
+        stats.completed += 1
+        best = _score(table, line, columns, fields, state, "best_points" if kind == SCENARIO else "best_earned")
+        stats.add_score(best, number(fields[columns.max]) if fields[columns.max] else None)
+    if kind == SCENARIO:
+        if columns.counts_harmful and learner.count_once(facts + 2):
+            stats.count(_paired(fields[columns.harmful_ids], fields[columns.harmful_labels]))
+    elif columns.counts_missed and learner.count_once(facts + 2):
+        stats.count(_paired(fields[columns.missed_ids], fields[columns.missed_labels]))
 
 
 def _state(table, line, columns, fields) -> dict:
@@ -405,67 +444,28 @@ def _state(table, line, columns, fields) -> dict:
 
 
 def _score(table, line, columns, fields, state, state_name) -> float | None:
-    best = columns.get(fields, BEST)
+    best = fields[columns.best].strip()
     if best:
         value = number(best)
         if value is None:
             table.problem(line, N_("column \"{column}\" is not a number; that value was left out"),
-                          column=table.columns[columns.named[BEST]])
+                          column=table.columns[columns.best])
         return value
-    value = state.get(state_name)
+    value = (state or {}).get(state_name)
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _scenario_row(table, line, columns, fields, learner, item, stats) -> None:
-    attempts = _whole_number(table, line, columns, fields, ATTEMPTS)
-    state = _state(table, line, columns, fields) if attempts is None else {}
-    if attempts is None:
-        attempts = state.get("attempts") if isinstance(state.get("attempts"), int) else 0
-    completed = attempts > 0 or columns.get(fields, "completed").casefold() == "yes"
-    under_way = bool(columns.get(fields, "current path") or (state.get("path") if state else None))
-    status = COMPLETED if completed else STARTED if under_way else NOT_STARTED
-    learner.mark(item, status)
-    _count_block(learner, stats, status, _score(table, line, columns, fields, state, "best_points"),
-                 number(columns.get(fields, MAX)) if columns.get(fields, MAX) else None)
-    if completed and ("harmful choices in last path" in columns.named or "harmful choice ids" in columns.named) \
-            and learner.count_once(stats.index * 4 + 2):
-        stats.count(_paired(columns.get(fields, "harmful choice ids"),
-                            columns.get(fields, "harmful choices in last path")))
-
-
-def _quiz_row(table, line, columns, fields, learner, item, stats) -> None:
-    attempts = _whole_number(table, line, columns, fields, ATTEMPTS)
-    state = _state(table, line, columns, fields) if attempts is None else {}
-    if attempts is None:
-        attempts = state.get("attempts") if isinstance(state.get("attempts"), int) else 0
-    status = COMPLETED if attempts > 0 else NOT_STARTED
-    learner.mark(item, status)
-    _count_block(learner, stats, status, _score(table, line, columns, fields, state, "best_earned"),
-                 number(columns.get(fields, MAX)) if columns.get(fields, MAX) else None)
-    if attempts > 0 and ("missed ids" in columns.named or "missed indicators" in columns.named) \
-            and learner.count_once(stats.index * 4 + 2):
-        stats.count(_paired(columns.get(fields, "missed ids"), columns.get(fields, "missed indicators")))
-
-
-def _count_block(learner, stats, status, best, possible) -> None:
-    if learner.count_once(stats.index * 4):
-        stats.opened += 1
-    if status == COMPLETED and learner.count_once(stats.index * 4 + 1):
-        stats.completed += 1
-        stats.add_score(best, possible)
 
 
 def _paired(ids: str, labels: str) -> list[tuple[str, str]]:
     """``(key, label)`` pairs: ids (space separated) with the labels (`` | ``) when they line up, else labels."""
     id_list = ids.split()
-    label_list = [label.strip() for label in labels.split(LIST_SEPARATOR)] if labels else []
-    if id_list:
-        if len(id_list) == 1:  # a single label may itself contain " | "
-            label_list = [labels.strip()]
-        elif len(label_list) != len(id_list):  # ambiguous: another learner's row will name them
-            label_list = [""] * len(id_list)
-        return list(zip(id_list, label_list, strict=False))
-    return [(label, label) for label in label_list if label]
+    if not id_list:
+        return [(label, label) for label in (part.strip() for part in labels.split(LIST_SEPARATOR)) if label]
+    if len(id_list) == 1:  # a single label may itself contain " | "
+        return [(id_list[0], labels.strip())]
+    label_list = [label.strip() for label in labels.split(LIST_SEPARATOR)]
+    if len(label_list) != len(id_list):  # ambiguous: another learner's row will name them
+        label_list = [""] * len(id_list)
+    return list(zip(id_list, label_list, strict=True))
 
 
 # ---------------------------------------------------------------------------------------------- roster

@@ -117,13 +117,14 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
     pass_rule = "mark" if pass_mark is not None else (
         "certificate" if any(r.eligible is not None for lr in aggregator.learners.values() for r in lr.runs.values())
         else None)
-    rows = [_learner_row(key, learner, roster.get(key), layout, len(names), pass_rule, pass_mark)
-            for key, learner in aggregator.learners.items()]
     per_run = {run: GroupRow(run) for run in aggregator.runs}
-    for _key, learner in aggregator.learners.items():
-        _count_runs(learner, layout, len(names), pass_rule, pass_mark, per_run)
+    rows = []
+    for key, learner in aggregator.learners.items():
+        progress = {run: _run_progress(learner, run, layout, len(names)) for run in _learner_runs(learner)}
+        rows.append(_learner_row(key, learner, roster.get(key), progress, len(names), pass_rule, pass_mark))
+        _count_runs(learner, progress, pass_rule, pass_mark, per_run)
     data = ReportData(
-        learners=[row for row, _runs in rows], modules=names, funnel=[], groups={}, blocks=_blocks(aggregator),
+        learners=rows, modules=names, funnel=[], groups={}, blocks=_blocks(aggregator),
         missed=_ranked(aggregator, QUIZ), harmful=_ranked(aggregator, SCENARIO), problems=aggregator.problems,
         files=aggregator.files, pass_rule=pass_rule, pass_mark=pass_mark, other_rows=aggregator.other_rows)
     learners = data.learners
@@ -247,12 +248,8 @@ def _module_statuses(learner: Learner, run: str, layout: _Layout, module_count: 
     return [COMPLETED if status is not None and done[m] else status for m, status in enumerate(statuses)]
 
 
-def _learner_runs(learner: Learner, layout: _Layout) -> list[str]:
-    runs = dict.fromkeys(learner.runs)
-    for index, status in enumerate(learner.statuses):
-        if status not in (UNKNOWN, NOT_AVAILABLE):
-            runs.setdefault(layout.runs_of_item[index], None)
-    return list(runs)
+def _learner_runs(learner: Learner) -> list[str]:
+    return list(dict.fromkeys([*learner.runs, *learner.active_runs]))
 
 
 def _passed(learner: Learner, runs, pass_rule, pass_mark) -> bool | None:
@@ -274,12 +271,11 @@ def _run_progress(learner, run, layout, module_count):
     return modules, started, bool(applicable) and all(m == COMPLETED for m in applicable)
 
 
-def _learner_row(key, learner, entry, layout, module_count, pass_rule, pass_mark):
-    runs = _learner_runs(learner, layout)
+def _learner_row(key, learner, entry, progress, module_count, pass_rule, pass_mark):
+    runs = list(progress)
     modules: list = [None] * module_count
     started = completed = False
-    for run in runs:
-        run_modules, run_started, run_completed = _run_progress(learner, run, layout, module_count)
+    for run_modules, run_started, run_completed in progress.values():
         modules = [a if b is None else b if a is None else max(a, b) for a, b in zip(modules, run_modules, strict=False)]
         started, completed = started or run_started, completed or run_completed
     grades = [r.grade for r in learner.runs.values() if r.grade is not None]
@@ -291,12 +287,11 @@ def _learner_row(key, learner, entry, layout, module_count, pass_rule, pass_mark
         grade=max(grades) if grades else None, passed=_passed(learner, runs, pass_rule, pass_mark),
         started=started, completed=completed,
         enrolled=not learner.runs or any(r.active for r in learner.runs.values()))
-    return row, runs
+    return row
 
 
-def _count_runs(learner, layout, module_count, pass_rule, pass_mark, per_run) -> None:
-    for run in _learner_runs(learner, layout):
-        _modules_, started, completed = _run_progress(learner, run, layout, module_count)
+def _count_runs(learner, progress, pass_rule, pass_mark, per_run) -> None:
+    for run, (_modules, started, completed) in progress.items():
         group = per_run.setdefault(run, GroupRow(run))
         group.enrolled += 1
         group.started += started
