@@ -319,7 +319,8 @@ def _reachability_problems(scenario: Scenario) -> list[Problem]:
     predecessors: dict[str, list[str]] = {n.id: [] for n in scenario.nodes}
     for node_id, targets in successors.items():
         for target in targets:
-            predecessors[target].append(node_id)
+            if target in predecessors:  # a choice without next="..." is reported by the parser
+                predecessors[target].append(node_id)
     reaches_end = reachable([e.id for e in scenario.ends], predecessors)
     for node in scenario.nodes:
         kind = "end" if node.is_end else "step"
@@ -336,7 +337,7 @@ def _loop_problems(scenario: Scenario) -> list[Problem]:
     component = strongly_connected_components(_successors(scenario))
     problems = []
     for node, choice in _edges(scenario):
-        if choice.points > 0 and component[node.id] == component[choice.next]:
+        if choice.points > 0 and component[node.id] == component.get(choice.next):
             problems.append(Problem(
                 N_("choice {choice} leads back into a loop and awards {points} points: a loop could then be "
                    "played for ever more points; give choices inside a loop 0 points"),
