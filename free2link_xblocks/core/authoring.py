@@ -1,0 +1,453 @@
+"""The Studio editor's JSON form of each block's content, and the way from it back to OLX.
+
+The form editor sends the content as JSON. It is turned into the readable OLX element and
+parsed by the very functions ``free2link validate`` and OLX import use, so the form, the
+"Edit OLX" mode and the command line share one validation. Each problem is then tied to the
+form field it concerns (``nodes.2.choices.0.next``), so the editor can show it there.
+
+Reading the JSON is strict: a payload of the wrong shape (a bug, or a tampered request)
+gives problems naming the offending field, never an exception.
+
+Pure Python, like the rest of the core: no XBlock, no Django.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from dataclasses import dataclass, replace
+
+from lxml import etree
+
+from . import quiz as quiz_core
+from . import scenario as scenario_core
+from .content import Advert, Chat, RichText, append_markup, indent_structure
+from .graph import reachable
+from .markup import parse_xml, plain_text
+from .problems import N_, ContentError, Problem
+
+# Generous bounds (the benchmarks use 1,000-step scenarios); they stop abuse, not authors.
+MAX_NODES = 3000
+MAX_CHOICES = 50
+MAX_PARTS = 50
+MAX_MESSAGES = 300
+MAX_INDICATORS = 300
+MAX_SHORT = 500  # ids, titles, names, points
+MAX_MARKUP = 50_000
+MAX_CONTENT_CHARS = 2_000_000  # the serialised OLX, as for the OLX mode
+
+# Characters XML 1.0 cannot hold: lxml would refuse them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_AMPERSAND = re.compile(r"&(#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)?")
+_XML_ENTITIES = frozenset({"amp;", "lt;", "gt;", "quot;", "apos;"})
+
+
+@dataclass(frozen=True)
+class Located:
+    """A problem and the form field (or item) it concerns; ``path`` is None for the whole block."""
+
+    problem: Problem
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of checking submitted content."""
+
+    model: object | None  # None when the content could not be read at all
+    problems: list[Located]
+    olx: str = ""  # the content as OLX (from the form), for the "Edit OLX" mode
+    paths: dict | None = None  # source line -> form path of the item that starts there
+
+    @property
+    def errors(self) -> list[Located]:
+        return [p for p in self.problems if p.problem.is_error]
+
+
+# --------------------------------------------------------------------------- model -> form
+
+
+def parts_to_form(parts) -> list[dict]:
+    form = []
+    for part in parts:
+        if isinstance(part, RichText):
+            form.append({"kind": "text", "markup": part.markup})
+        elif isinstance(part, Chat):
+            form.append({"kind": "chat", "platform": part.platform, "messages": [
+                {"from": m.sender, "time": m.time, "self": m.is_self, "markup": m.markup} for m in part.messages]})
+        elif isinstance(part, Advert):
+            form.append({"kind": "advert", "source": part.source, "title": part.title, "markup": part.markup})
+    return form
+
+
+def scenario_to_form(scenario: scenario_core.Scenario) -> dict:
+    """The scenario as the editor's JSON (settings are separate fields of the block)."""
+    nodes = []
+    for node in scenario.nodes:
+        item = {"kind": "end" if node.is_end else "step", "id": node.id, "title": node.title,
+                "parts": parts_to_form(node.body)}
+        if node.is_end:
+            item["outcome"] = node.outcome or ""
+        else:
+            item["choices"] = [{"id": c.id, "label": c.label, "feedback": c.feedback, "next": c.next,
+                                "points": str(c.points), "quality": c.quality or ""} for c in node.choices]
+        nodes.append(item)
+    return {"start": scenario.start_id or "", "nodes": nodes}
+
+
+def quiz_to_form(quiz: quiz_core.Quiz) -> dict:
+    """The quiz as the editor's JSON (settings are separate fields of the block)."""
+    return {
+        "case": parts_to_form(quiz.case),
+        "prompt": quiz.prompt,
+        "indicators": [{"id": i.id, "label": i.label, "present": i.present, "strength": i.strength or "",
+                        "feedback": i.feedback, "feedback_selected": i.feedback_selected,
+                        "feedback_missed": i.feedback_missed} for i in quiz.indicators],
+        "explanation": quiz.explanation,
+    }
+
+
+# --------------------------------------------------------------------------- form -> OLX element
+
+
+def xml_friendly(markup: str) -> str:
+    """Let authors type HTML habits: a bare ``&`` and named HTML entities (``&nbsp;``) are fine."""
+    def fix(match):
+        entity = match.group(1)
+        if entity is None:
+            return "&amp;"
+        if entity.startswith("#") or entity in _XML_ENTITIES:
+            return match.group(0)
+        character = html.entities.html5.get(entity)
+        return character.replace("&", "&amp;").replace("<", "&lt;") if character else "&amp;" + entity
+
+    return _AMPERSAND.sub(fix, markup)
+
+
+class _FormReader:
+    """Reads one JSON form, checking every value's type and size; collects problems, never raises."""
+
+    def __init__(self):
+        self.problems: list[Located] = []
+        self.paths: dict = {}  # element built -> its form path
+
+    def note(self, element, path: str):
+        self.paths[element] = path
+        return element
+
+    def fail(self, path, template, **args):
+        self.problems.append(Located(Problem(template, {"where": path or "form", **args}), path or None))
+
+    def fields(self, value, path: str, allowed: set) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, N_("{where} must be a JSON object"))
+            return {}
+        for name in value:
+            if name not in allowed:
+                self.fail(f"{path}.{name}" if path else str(name), N_("{where} is not a field of this form"))
+        return value
+
+    def items(self, value, path: str, maximum: int) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list) or len(value) > maximum:
+            self.fail(path, N_("{where} must be a list of at most {maximum} items"), maximum=maximum)
+            return []
+        return value
+
+    def text(self, value, path: str, maximum: int = MAX_SHORT) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str) or len(value) > maximum:
+            self.fail(path, N_("{where} must be text of at most {maximum} characters"), maximum=maximum)
+            return ""
+        if _NOT_XML.search(value):
+            self.fail(path, N_("{where} contains control characters that cannot be stored"))
+            return ""
+        return value
+
+    def flag(self, value, path: str) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(path, N_("{where} must be true or false"))
+            return False
+        return value
+
+    def kind(self, value, path: str, allowed) -> str | None:
+        if value not in allowed:
+            self.fail(path, N_("{where} must be one of {allowed}"), allowed=", ".join(allowed))
+            return None
+        return value
+
+    def markup(self, parent, value, path: str, node_id=None) -> None:
+        """Append author markup to ``parent``; malformed markup is kept as plain text, with a problem."""
+        text = self.text(value, path, MAX_MARKUP).strip()
+        if not text:
+            return
+        try:
+            append_markup(parent, xml_friendly(text))
+        except etree.XMLSyntaxError as error:
+            detail = re.sub(r",? line \d+(, column \d+)?", "", error.msg or str(error))
+            self.problems.append(Located(Problem(
+                N_("the text is not well-formed: {detail}. Close every tag you open, and write < as &lt;"),
+                {"detail": detail}, node_id), path))
+            if len(parent):
+                parent[-1].tail = (parent[-1].tail or "") + text
+            else:
+                parent.text = (parent.text or "") + text
+
+    def attribute(self, element, name: str, value: str) -> None:
+        value = value.strip()
+        if value:
+            element.set(name, value)
+
+    def parts(self, parent, value, path: str, node_id=None) -> None:
+        for index, part in enumerate(self.items(value, path, MAX_PARTS)):
+            here = f"{path}.{index}"
+            part = self.fields(part, here, {"kind", "markup", "platform", "messages", "source", "title"})
+            kind = self.kind(part.get("kind"), f"{here}.kind", ("text", "chat", "advert"))
+            if kind == "text":
+                self.markup(parent, part.get("markup"), f"{here}.markup", node_id)
+            elif kind == "chat":
+                chat = self.note(etree.SubElement(parent, "chat"), here)
+                self.attribute(chat, "platform", self.text(part.get("platform"), f"{here}.platform"))
+                self.messages(chat, part.get("messages"), f"{here}.messages", node_id)
+            elif kind == "advert":
+                advert = self.note(etree.SubElement(parent, "advert"), here)
+                self.attribute(advert, "source", self.text(part.get("source"), f"{here}.source"))
+                self.attribute(advert, "title", self.text(part.get("title"), f"{here}.title"))
+                self.markup(advert, part.get("markup"), f"{here}.markup", node_id)
+
+    def messages(self, chat, value, path: str, node_id) -> None:
+        for index, message in enumerate(self.items(value, path, MAX_MESSAGES)):
+            here = f"{path}.{index}"
+            message = self.fields(message, here, {"from", "time", "self", "markup"})
+            element = self.note(etree.SubElement(chat, "message"), here)
+            self.attribute(element, "from", self.text(message.get("from"), f"{here}.from"))
+            if self.flag(message.get("self"), f"{here}.self"):
+                element.set("self", "true")
+            self.attribute(element, "time", self.text(message.get("time"), f"{here}.time"))
+            self.markup(element, message.get("markup"), f"{here}.markup", node_id)
+
+
+def _choice_element(reader: _FormReader, step, choice, index: int, path: str, step_id: str) -> None:
+    choice = reader.fields(choice, path, {"id", "label", "feedback", "next", "points", "quality"})
+    element = reader.note(etree.SubElement(step, "choice"), path)
+    choice_id = reader.text(choice.get("id"), f"{path}.id").strip()
+    if choice_id and choice_id != f"c{index + 1}":
+        element.set("id", choice_id)
+    element.set("next", reader.text(choice.get("next"), f"{path}.next").strip())
+    points = choice.get("points")
+    if isinstance(points, int) and not isinstance(points, bool):
+        points = str(points)
+    reader.attribute(element, "points", reader.text(points, f"{path}.points"))
+    reader.attribute(element, "quality", reader.text(choice.get("quality"), f"{path}.quality"))
+    reader.markup(etree.SubElement(element, "label"), choice.get("label"), f"{path}.label", step_id)
+    feedback = etree.SubElement(element, "feedback")
+    reader.markup(feedback, choice.get("feedback"), f"{path}.feedback", step_id)
+    if not len(feedback) and not feedback.text:
+        element.remove(feedback)
+
+
+def scenario_form_to_element(form) -> tuple:
+    """The ``<f2l_scenario>`` element the form describes, and the reader (its problems, its items' paths)."""
+    reader = _FormReader()
+    form = reader.fields(form, "", {"start", "nodes"})
+    root = etree.Element(scenario_core.ROOT_TAG)
+    reader.attribute(root, "start", reader.text(form.get("start"), "start"))
+    for index, node in enumerate(reader.items(form.get("nodes"), "nodes", MAX_NODES)):
+        path = f"nodes.{index}"
+        node = reader.fields(node, path, {"kind", "id", "title", "parts", "choices", "outcome"})
+        kind = reader.kind(node.get("kind"), f"{path}.kind", ("step", "end"))
+        if kind is None:
+            continue
+        element = reader.note(etree.SubElement(root, kind), path)
+        node_id = reader.text(node.get("id"), f"{path}.id").strip()
+        reader.attribute(element, "id", node_id)
+        reader.attribute(element, "title", reader.text(node.get("title"), f"{path}.title"))
+        if kind == "end":
+            reader.attribute(element, "outcome", reader.text(node.get("outcome"), f"{path}.outcome"))
+        reader.parts(element, node.get("parts"), f"{path}.parts", node_id or None)
+        if kind == "step":
+            for number, choice in enumerate(reader.items(node.get("choices"), f"{path}.choices", MAX_CHOICES)):
+                _choice_element(reader, element, choice, number, f"{path}.choices.{number}", node_id or None)
+        elif node.get("choices"):
+            reader.fail(f"{path}.choices", N_("{where} is not a field of this form"))
+    indent_structure(root, {scenario_core.ROOT_TAG, "step", "end", "choice", "chat"})
+    return root, reader
+
+
+def quiz_form_to_element(form) -> tuple:
+    """The ``<f2l_indicator_quiz>`` element the form describes, and the reader (problems, paths)."""
+    reader = _FormReader()
+    form = reader.fields(form, "", {"case", "prompt", "indicators", "explanation"})
+    root = etree.Element(quiz_core.ROOT_TAG)
+    case = etree.SubElement(root, "case")
+    reader.parts(case, form.get("case"), "case")
+    if not len(case) and not (case.text or "").strip():
+        root.remove(case)
+    prompt = etree.SubElement(root, "prompt")
+    reader.markup(prompt, form.get("prompt"), "prompt")
+    if not len(prompt) and not prompt.text:
+        root.remove(prompt)
+    for index, indicator in enumerate(reader.items(form.get("indicators"), "indicators", MAX_INDICATORS)):
+        path = f"indicators.{index}"
+        indicator = reader.fields(indicator, path, {"id", "label", "present", "strength", "feedback",
+                                                     "feedback_selected", "feedback_missed"})
+        element = reader.note(etree.SubElement(root, "indicator"), path)
+        indicator_id = reader.text(indicator.get("id"), f"{path}.id").strip()
+        element.set("id", indicator_id)
+        element.set("present", "true" if reader.flag(indicator.get("present"), f"{path}.present") else "false")
+        reader.attribute(element, "strength", reader.text(indicator.get("strength"), f"{path}.strength"))
+        reader.markup(etree.SubElement(element, "label"), indicator.get("label"), f"{path}.label",
+                      indicator_id or None)
+        for when in ("", "selected", "missed"):
+            name = f"feedback_{when}" if when else "feedback"
+            feedback = etree.SubElement(element, "feedback")
+            if when:
+                feedback.set("when", when)
+            reader.markup(feedback, indicator.get(name), f"{path}.{name}", indicator_id or None)
+            if not len(feedback) and not feedback.text:
+                element.remove(feedback)
+    explanation = etree.SubElement(root, "explanation")
+    reader.markup(explanation, form.get("explanation"), "explanation")
+    if not len(explanation) and not explanation.text:
+        root.remove(explanation)
+    indent_structure(root, {quiz_core.ROOT_TAG, "case", "indicator", "chat"})
+    # Markup problems name the indicator they are in: "indicator pay: ..."
+    reader.problems = [replace(p, problem=replace(p.problem, node_kind="indicator")) if p.problem.node_id else p
+                       for p in reader.problems]
+    return root, reader
+
+
+# --------------------------------------------------------------------------- problems -> form fields
+
+# Which field of an item a core problem is about, recognised by its message template. A
+# template not listed here is shown on the item as a whole, so a changed message degrades
+# gracefully; tests/test_authoring.py checks each of these against real problems.
+_FIELD_HINTS = (
+    ("leads back into a loop", "points"),
+    ("has no <label>", "label"),
+    ("the indicator has no <label>", "label"),
+    ("<feedback>", "feedback"),
+    ("leads to", "next"),
+    ("next=", "next"),
+    ("{what} must be a whole number", "points"),
+    ("quality must be", "quality"),
+    ("outcome must be", "outcome"),
+    ("strength must be", "strength"),
+    ("present=", "present"),
+    ("needs an id", "id"),
+    ("id=\"...\" of letters", "id"),
+    ("(also on line", "id"),
+    ("needs a from=", "from"),
+)
+_BLOCK_HINTS = (
+    ("start=", "start"),
+    ("has no <step>", "nodes"),
+    ("has no <end>", "nodes"),
+    ("at least two <indicator>", "indicators"),
+    ("the quiz has no <case>", "case"),
+)
+
+
+def _line_paths(built, parsed, paths_of_built: dict) -> dict[int, str]:
+    """Map each source line of ``parsed`` (the OLX text read back) to the form path of the item there.
+
+    ``parsed`` has the same elements in the same order as ``built``, whose items the reader noted.
+    """
+    paths: dict[int, str] = {}
+    for original, reread in zip(built.iter(), parsed.iter(), strict=False):
+        path = paths_of_built.get(original)
+        if path is not None and reread.sourceline is not None:
+            paths.setdefault(reread.sourceline, path)
+    return paths
+
+
+def locate(problem: Problem, paths: dict[int, str]) -> Located:
+    """Tie a core problem to the form field it concerns, by its line and its message."""
+    item = paths.get(problem.line) if problem.line is not None else None
+    if item is None:
+        return Located(problem, next((f for hint, f in _BLOCK_HINTS if hint in problem.template), None))
+    field = next((f for hint, f in _FIELD_HINTS if hint in problem.template), None)
+    return Located(problem, f"{item}.{field}" if field else item)
+
+
+# --------------------------------------------------------------------------- checking submitted content
+
+
+def check_form(form, form_to_element, parse_element) -> Checked:
+    """Check the editor's JSON the way ``free2link validate`` checks a file; never raises."""
+    root, reader = form_to_element(form)
+    olx = etree.tostring(root, encoding="unicode")
+    if len(olx) > MAX_CONTENT_CHARS:
+        return Checked(None, reader.problems + [Located(Problem(N_("the content is too long to be stored")))])
+    parsed = parse_xml(olx)  # read back, so that every element has a line
+    model, content_problems = parse_element(parsed)
+    paths = _line_paths(root, parsed, reader.paths)
+    return Checked(model, reader.problems + [locate(p, paths) for p in content_problems], olx, paths)
+
+
+def check_olx(olx, parse_element, settings_names=frozenset()) -> Checked:
+    """Check content typed in the "Edit OLX" mode; problems give their line; never raises."""
+    if not isinstance(olx, str) or not olx.strip() or len(olx) > MAX_CONTENT_CHARS:
+        return Checked(None, [Located(Problem(N_("the OLX is missing or too long")))])
+    try:
+        root = parse_xml(olx)
+    except ContentError as error:
+        return Checked(None, [Located(p) for p in error.problems])
+    model, problems = parse_element(root)
+    located = [Located(p) for p in problems]
+    misplaced = sorted(set(root.attrib) & set(settings_names))
+    if misplaced:
+        located.append(Located(Problem(N_("set these settings in the fields above, not as attributes in the OLX: "
+                                          "{names}"), {"names": ", ".join(misplaced)}, line=root.sourceline)))
+    return Checked(model, located, olx)
+
+
+def check_scenario_form(form) -> Checked:
+    return check_form(form, scenario_form_to_element, scenario_core.parse_scenario_element)
+
+
+def check_quiz_form(form) -> Checked:
+    return check_form(form, quiz_form_to_element, quiz_core.parse_quiz_element)
+
+
+# --------------------------------------------------------------------------- the scenario at a glance
+
+
+def scenario_outline(scenario: scenario_core.Scenario, paths: dict | None = None) -> list[dict]:
+    """Each node with where its choices lead, whether it can be reached, and whether it traps learners.
+
+    ``paths`` (from :func:`line_paths`) links each node to its place in the form.
+    """
+    paths = paths or {}
+    successors = {n.id: [c.next for c in n.choices] for n in scenario.nodes}
+    from_start = reachable([scenario.start], successors)
+    predecessors: dict[str, list[str]] = {n.id: [] for n in scenario.nodes}
+    for node_id, targets in successors.items():
+        for target in targets:
+            if target in predecessors:
+                predecessors[target].append(node_id)
+    reaches_end = reachable([e.id for e in scenario.ends], predecessors)
+    outline = []
+    for node in scenario.nodes:
+        choices = []
+        for choice in node.choices:
+            target = scenario.node(choice.next)
+            choices.append({
+                "id": choice.id, "label": plain_text(choice.label), "points": choice.points,
+                "quality": choice.quality or "", "target": choice.next,
+                "target_title": target.title if target is not None else "",
+                "target_is_end": bool(target is not None and target.is_end), "target_exists": target is not None,
+                "target_path": paths.get(target.line) if target is not None else None,
+            })
+        outline.append({
+            "id": node.id, "title": node.title, "is_end": node.is_end,
+            "outcome": getattr(node, "outcome", None) or "", "is_start": node.id == scenario.start,
+            "reachable": node.id in from_start,
+            "trapped": node.id in from_start and not node.is_end and node.id not in reaches_end,
+            "path": paths.get(node.line), "choices": choices,
+        })
+    return outline
