@@ -1,9 +1,12 @@
 """Every string our blocks show goes through the i18n service: none is left in English."""
 
+import json
 import re
 from html import escape
 
 from lxml import html as lxml_html
+
+from free2link_xblocks.core.authoring import quiz_to_form, scenario_to_form
 
 from .conftest import RecordingRuntime, load_block
 
@@ -28,7 +31,7 @@ AUTHOR_CONTENT = (".f2l-text", ".f2l-chat__sender", ".f2l-chat__time", ".f2l-cha
                   ".f2l-advert__text", ".f2l-choices__label", ".f2l-feedback__choice dd", ".f2l-feedback__text",
                   ".f2l-step__title", ".f2l-end__title", ".f2l-title", ".f2l-recap__step", ".f2l-tally__title",
                   ".f2l-tally__table tbody th", "textarea", "script", "caption", ".f2l-marking__label",
-                  ".f2l-explanation", ".f2l-expected li", ".f2l-prompt")
+                  ".f2l-explanation", ".f2l-expected li", ".f2l-prompt", ".f2l-outline__label")
 
 
 def untranslated_text(markup):
@@ -102,6 +105,40 @@ def quiz_views(i18n) -> list[str]:
     block.max_attempts, block.submitted = 1, False
     views.append(runtime.render(block, "student_view").content)  # closed
     return views
+
+
+def studio_editor_texts(block_xml, form_of, change) -> list[str]:
+    """The Studio editor: its page, the script's messages, and the answers of its three handlers."""
+    runtime = RecordingRuntime("author", staff=True, i18n=PseudoTranslation())
+    block = load_block(runtime, block_xml)[0]
+    page = runtime.render(block, "studio_view").content
+    data = json.loads(re.search(r'type="application/json">(.*?)</script>', page, re.S).group(1))
+    strings = list(data["messages"].values()) + [v for labels in data["labels"].values() for v in labels.values()]
+    settings = {s.name: getattr(block, s.name) for s in block.settings_spec}
+    form = form_of(block.model)
+    views = [page, runtime.call(block, "studio_validate", {**settings, "form": form})[1]["outline"]]
+    change(form)
+    answer = runtime.call(block, "studio_validate", {**settings, "form": form})[1]
+    views.append(answer["outline"])
+    strings += [answer["status"]] + [p["message"].split(": ", 1)[0] for p in answer["problems"]]
+    views.append(runtime.call(block, "studio_preview", {**settings, "form": form})[1]["html"])
+    views.append(escape(runtime.call(block, "studio_submit", {**settings, "form": form})[1]["error"]))
+    untranslated = [s for s in strings if not re.fullmatch(r"⟦[^⟧]*⟧", s)]
+    return views, untranslated
+
+
+def test_the_studio_editor_is_fully_translated():
+    def break_scenario(form):
+        form["nodes"][0]["choices"][0]["next"] = "s9"
+
+    def break_quiz(form):
+        form["indicators"][0]["strength"] = "high"
+
+    for xml, form_of, change in ((AMIRA, scenario_to_form, break_scenario), (HOSTESS, quiz_to_form, break_quiz)):
+        views, untranslated = studio_editor_texts(xml, form_of, change)
+        assert untranslated == []
+        for markup in views:
+            assert untranslated_text(markup) == []
 
 
 def test_every_scenario_state_is_fully_translated():

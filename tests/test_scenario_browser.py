@@ -86,28 +86,35 @@ def test_no_third_party_requests(driver, workbench):
     assert outside == []
 
 
+TYPE_INTO = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}))"
+
+
 def test_studio_editor_reports_errors_saves_and_passes_axe(driver, workbench):
     from selenium.webdriver.common.by import By
 
     url = scenario_url(workbench, "A job offer on Instagram", "author").replace("/?student=", "/studio_view/?student=")
     driver.get(url)
-    wait_for(driver, ".f2l-studio textarea")
+    wait_for(driver, ".f2l-studio .f2l-item")
     violations = run_axe(driver, ".f2l-studio")
     assert violations == [], violations
-    textarea = driver.find_element(By.CSS_SELECTOR, ".f2l-studio textarea")
-    original = textarea.get_attribute("value")
-    driver.execute_script("arguments[0].value = arguments[1]", textarea, original.replace('next="s2"', 'next="s9"'))
-    driver.find_element(By.CSS_SELECTOR, ".f2l-studio button[type=submit]").click()
-    errors = wait_for(driver, ".f2l-studio__errors li")
-    assert 'leads to "s9", which does not exist' in errors.text
-    assert active(driver)["cls"] == "f2l-studio__errors"
-    screenshot(driver, "scenario-studio-error")
-    driver.execute_script("arguments[0].value = arguments[1]", textarea, original)
-    driver.find_element(By.CSS_SELECTOR, ".f2l-studio button[type=submit]").click()
+    driver.find_element(By.CSS_SELECTOR, ".f2l-studio [data-tab=olx]").click()  # the "Edit OLX" mode
+    textarea = driver.find_element(By.CSS_SELECTOR, ".f2l-studio textarea[name=olx]")
     from selenium.webdriver.support.ui import WebDriverWait
 
+    WebDriverWait(driver, 10).until(lambda d: textarea.is_displayed())
+    original = textarea.get_attribute("value")
+    driver.execute_script(TYPE_INTO,
+                          textarea, original.replace('next="s2"', 'next="s9"'))
+    driver.find_element(By.CSS_SELECTOR, ".f2l-studio button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: active(d)["cls"] == "f2l-studio__problems")
+    errors = driver.find_element(By.CSS_SELECTOR, ".f2l-studio__problems")
+    assert "Nothing was saved." in errors.text and 'leads to "s9", which does not exist' in errors.text
+    screenshot(driver, "scenario-studio-error")
+    driver.execute_script(TYPE_INTO,
+                          textarea, original)
+    driver.find_element(By.CSS_SELECTOR, ".f2l-studio button[type=submit]").click()
     WebDriverWait(driver, 10).until(
-        lambda d: "Saved." in d.find_element(By.CSS_SELECTOR, ".f2l-studio__summary").text)
+        lambda d: "Saved." in d.find_element(By.CSS_SELECTOR, ".f2l-studio__status").text)
 
 
 def test_a_reload_resumes_exactly_where_the_learner_was(driver, workbench):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import re
+from dataclasses import replace
 from functools import cache
 
 from django.template import Context, Engine
@@ -17,6 +18,7 @@ from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError, JsonHandlerError
 from xblock.fields import Scope
 
+from ..core.authoring import Located, check_olx
 from ..core.content import content_version
 from ..core.markup import parse_xml
 from ..core.problems import ContentError
@@ -25,7 +27,6 @@ from .text import common_text
 
 PACKAGE = "free2link_xblocks"
 COMMON_TEMPLATES = importlib.resources.files(PACKAGE).joinpath("common", "templates")
-MAX_OLX_CHARS = 2_000_000
 # Served files: <block>/static/... of the block itself, or common/static/... shared by all.
 _RESOURCE = re.compile(r"^(static|common/static)/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
 
@@ -202,9 +203,15 @@ class Free2LinkBlock(XBlock):
         return scenarios
 
     # ------------------------------------------------------------------ Studio
+    # The editor sends the content either as the form's JSON or as OLX; both are checked by the
+    # core's parser, the one ``free2link validate`` uses. ``studio_validate`` and ``studio_preview``
+    # store nothing; ``studio_submit`` stores all or nothing.
+
+    form_of = None  # staticmethod: model -> the editor's JSON form (core.authoring)
+    check_form = None  # staticmethod: JSON form -> core.authoring.Checked
 
     def studio_view(self, context=None):
-        """Settings and the content's OLX; the server validates before anything is stored."""
+        """The form editor (settings, content, outline), an "Edit OLX" mode and a preview."""
         uid = self.dom_id()
         texts = self.texts()
         settings = []
@@ -213,49 +220,134 @@ class Free2LinkBlock(XBlock):
             settings.append({"name": setting.name, "kind": setting.kind, "value": "" if value is None else value,
                              "label": texts["settings"][setting.name][0], "help": texts["settings"][setting.name][1],
                              "choices": [(c, texts["settings"].get(f"{setting.name}.{c}", c)) for c in setting.choices]})
+        model = self.model
+        checked = type(self).check_form(type(self).form_of(model))  # for the overview's links into the form
         html = self.render_template("studio.html", {
-            "uid": uid, "t": texts, "settings": settings, "olx": self.content_xml, "summary": self.summary(self.model),
+            "uid": uid, "t": texts, "e": texts["editor"], "settings": settings, "olx": self.content_xml,
+            "data_id": f"{uid}-studio-data",
+            "editor_data": {"form": type(self).form_of(model), "messages": texts["editor"]["js"],
+                            "kind": self.scope_ids.block_type, "labels": self._choice_labels()},
+            "outline": self.render_outline(model, checked.paths or {}, problems=[]), "summary": self.summary(model),
         })
-        return self.fragment(html, css=["common/static/css/parts.css", "common/static/css/studio.css"],
+        block_css = [p for p in self.learner_css if not p.startswith("common/")]
+        return self.fragment(html, css=["common/static/css/parts.css", *block_css, "common/static/css/studio.css"],
                              js=["common/static/js/free2link.js", "common/static/js/studio.js"],
-                             init="Free2LinkStudio", init_args={})
+                             init="Free2LinkStudio", init_args={"uid": uid})
 
-    def summary(self, model) -> str:
-        """One line about the content, shown in the editor after each save (overridden by blocks)."""
+    learner_css: tuple = ()  # the learner view's CSS, which the preview needs too
+
+    def _choice_labels(self) -> dict:
+        """Translated labels of the values the form offers in lists (quality, outcome, strength)."""
+        texts = self.texts()
+        return {name: {k: v for k, v in texts[name].items() if k} for name in ("quality", "outcome", "strength")
+                if name in texts}
+
+    def summary(self, model, settings=None) -> str:
+        """One line about the content, shown in the editor (overridden by blocks)."""
         return ""
 
-    @XBlock.json_handler
-    def studio_submit(self, data, suffix=""):
-        """Store new settings and content, all or nothing: every problem is reported, nothing saved."""
+    def outline_context(self, model, paths: dict) -> dict:
+        """What the editor's overview shows of the content (overridden by blocks)."""
+        return {}
+
+    def preview(self, model, settings: dict, show: str) -> tuple[str, list, str]:
+        """The learner view of unsaved content: (html, [(value, label) of what can be shown], shown)."""
+        raise NotImplementedError
+
+    def render_outline(self, model, paths: dict, problems: list, settings=None) -> str:
+        errors = [p for p in problems if p.problem.is_error]
+        texts = self.texts()
+        if errors:
+            score = self.translator.ngettext(
+                "{count} error must be fixed before saving; then the maximum score is shown here.",
+                "{count} errors must be fixed before saving; then the maximum score is shown here.",
+                len(errors)).format(count=len(errors))
+        else:
+            score = self.summary(model, settings)
+        return self.render_template("studio_outline.html", {
+            "uid": self.dom_id(), "t": texts, "e": texts["editor"], "score": score, "has_errors": bool(errors),
+            **self.outline_context(model, paths),
+        })
+
+    def _read_studio_request(self, data):
+        """Settings and content of an editor request: (settings, Checked, located problems, from_form)."""
         _ = self._
         if not isinstance(data, dict):
             raise bad_request(_("The request must be a JSON object."))
         problems = []
         settings = {}
         for setting in self.settings_spec:
-            value = parse_setting(setting, data.get(setting.name), problems)
+            found = []
+            value = parse_setting(setting, data.get(setting.name), found)
+            problems.extend(Located(p, f"settings.{setting.name}") for p in found)
             if value is not None:
                 settings[setting.name] = value
-        errors = [p.format(gettext=_) for p in problems]
-        model = None
-        olx = data.get("olx")
-        if not isinstance(olx, str) or not olx.strip() or len(olx) > MAX_OLX_CHARS:
-            errors.append(_("The OLX is missing or too long."))
+        from_form = "form" in data
+        if from_form:
+            checked = type(self).check_form(data["form"])
         else:
-            try:
-                root = parse_xml(olx)
-                model, content_problems = type(self).parse_content(root)
-                errors.extend(p.format(gettext=_) for p in content_problems if p.is_error)
-                misplaced = sorted(set(root.attrib) & {s.name for s in self.settings_spec})
-                if misplaced:
-                    errors.append(_("Set these settings in the fields above, not as attributes in the OLX: "
-                                    "{names}.").format(names=", ".join(misplaced)))
-            except ContentError as error:
-                errors.extend(p.format(gettext=_) for p in error.problems)
+            checked = check_olx(data.get("olx"), type(self).parse_content, {s.name for s in self.settings_spec})
+        return settings, checked, problems + checked.problems, from_form
+
+    def _problem_json(self, located: Located, from_form: bool) -> dict:
+        problem = located.problem
+        if from_form:  # lines are those of OLX the author never typed
+            problem = replace(problem, line=None)
+        return {"message": problem.format(gettext=self._), "path": located.path, "severity": problem.severity}
+
+    def _refuse(self, problems: list, from_form: bool):
+        """HTTP 400 listing every error, one per line."""
+        lines = [self._problem_json(p, from_form)["message"] for p in problems if p.problem.is_error]
+        return bad_request("\n".join(lines) or self._("The content could not be read."))
+
+    @XBlock.json_handler
+    def studio_validate(self, data, suffix=""):
+        """Check settings and content as the author types, storing nothing: problems, overview, score."""
+        settings, checked, problems, from_form = self._read_studio_request(data)
+        t = self.translator
+        errors = sum(1 for p in problems if p.problem.is_error)
+        warnings = len(problems) - errors
         if errors:
-            raise bad_request("\n".join(errors))  # one problem per line
-        self.store_content(model, settings)
-        return {"summary": _("Saved. {summary}").format(summary=self.summary(model))}
+            status = t.ngettext("{count} error to fix before saving.", "{count} errors to fix before saving.",
+                                errors).format(count=errors)
+        elif warnings:
+            status = t.ngettext("No errors; {count} warning.", "No errors; {count} warnings.",
+                                warnings).format(count=warnings)
+        else:
+            status = self._("No problems found.")
+        answer = {"problems": [self._problem_json(p, from_form) for p in problems], "errors": errors,
+                  "status": status, "outline": ""}
+        if checked.model is not None:
+            answer["outline"] = self.render_outline(checked.model, checked.paths or {}, problems,
+                                                    {**self._current_settings(), **settings})
+        if from_form:
+            answer["olx"] = checked.olx
+        elif checked.model is not None and not checked.errors:
+            answer["form"] = type(self).form_of(checked.model)
+        return answer
+
+    @XBlock.json_handler
+    def studio_submit(self, data, suffix=""):
+        """Store new settings and content, all or nothing: every error is reported, nothing saved."""
+        settings, checked, problems, from_form = self._read_studio_request(data)
+        if checked.model is None or any(p.problem.is_error for p in problems):
+            raise self._refuse(problems, from_form)
+        self.store_content(checked.model, settings)
+        return {"summary": self._("Saved. {summary}").format(summary=self.summary(checked.model))}
+
+    @XBlock.json_handler
+    def studio_preview(self, data, suffix=""):
+        """The learner view of the content being edited, storing nothing (Studio is for course staff)."""
+        settings, checked, problems, from_form = self._read_studio_request(data)
+        if checked.model is None:
+            raise self._refuse(problems, from_form)
+        show = data.get("show")
+        show = show if isinstance(show, str) and len(show) <= 200 else ""
+        html, options, shown = self.preview(checked.model, {**self._current_settings(), **settings}, show)
+        return {"html": html, "options": [{"value": v, "label": label} for v, label in options], "shown": shown}
+
+    def _current_settings(self) -> dict:
+        return {s.name: getattr(self, s.name) for s in self.settings_spec}
 
     # ------------------------------------------------------------------ handler input
 

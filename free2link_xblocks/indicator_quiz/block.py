@@ -18,6 +18,7 @@ from xblock.scorable import ScorableXBlockMixin, Score
 from ..common.base import Free2LinkBlock, bad_request
 from ..common.fields import GeneratedXml
 from ..common.parts import parts_context
+from ..core import authoring
 from ..core import quiz as core
 from ..core.markup import plain_text
 from .text import ui_text
@@ -52,6 +53,9 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     write_content = staticmethod(core.quiz_to_element)
     load_content = staticmethod(core.load_quiz_cached)
     ui_text = staticmethod(ui_text)
+    form_of = staticmethod(authoring.quiz_to_form)
+    check_form = staticmethod(authoring.check_quiz_form)
+    learner_css = ("common/static/css/parts.css", "static/css/quiz.css")
 
     display_name = String(display_name="Display name", default="Indicator quiz", scope=Scope.settings)
     weight = Float(display_name="Weight", default=1.0, values={"min": 0}, scope=Scope.settings,
@@ -124,7 +128,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
         })
         return self.fragment(
             html,
-            css=["common/static/css/parts.css", "static/css/quiz.css"],
+            css=list(self.learner_css),
             js=["common/static/js/free2link.js", "static/js/quiz.js"],
             init="Free2LinkIndicatorQuiz",
             init_args={"uid": uid},
@@ -280,10 +284,35 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
 
     # ------------------------------------------------------------------ Studio
 
-    def summary(self, model) -> str:
+    def summary(self, model, settings=None) -> str:
         present = sum(1 for i in model.indicators if i.present)
+        scoring = (settings or {}).get("scoring", self.scoring)
         return self._("Indicators: {total}, of which present: {present}. Maximum score: {points}.").format(
-            total=len(model.indicators), present=present, points=core.max_score(model, self.scoring))
+            total=len(model.indicators), present=present, points=core.max_score(model, scoring))
+
+    def outline_context(self, model, paths: dict) -> dict:
+        """Each indicator, present or not, with its strength: the answer key at a glance."""
+        texts = self.texts()
+        return {"indicators": [{
+            "id": i.id, "label": plain_text(i.label) or texts["editor"]["outline_indicator"].format(id=i.id),
+            "present": i.present,
+            "anchor": paths[i.line].replace(".", "-") if i.line in paths else "",
+            "strength_label": texts["strength"].get(i.strength or "", ""),
+        } for i in model.indicators]}
+
+    def preview(self, model, settings: dict, show: str):
+        """The case and the question as learners first see them, indicators in the authored order."""
+        texts = self.texts()
+        uid = self.dom_id() + "-preview"
+        body = self.render_template("quiz_body.html", {
+            "uid": uid, "state": "answering", "t": texts, "version": "",
+            "prompt": plain_text(model.prompt) or texts["default_prompt"],
+            "indicators": [{"id": i.id, "label": mark_safe(i.label)} for i in model.indicators],
+        })
+        html = self.render_template("quiz.html", {"uid": uid, "title": settings.get("display_name"), "t": texts,
+                                                  "case": parts_context(model.case, texts), "body": body,
+                                                  "tally": None})
+        return html, [], ""
 
     # ------------------------------------------------------------------ reports
 

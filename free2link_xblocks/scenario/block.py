@@ -15,7 +15,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from ..common.base import Free2LinkBlock, bad_request
 from ..common.fields import GeneratedXml
 from ..common.parts import parts_context
-from ..core import play
+from ..core import authoring, play
 from ..core.markup import plain_text
 from ..core.scenario import (
     ROOT_TAG,
@@ -55,6 +55,9 @@ class ScenarioBlock(Free2LinkBlock):
     write_content = staticmethod(scenario_to_element)
     load_content = staticmethod(load_scenario_cached)
     ui_text = staticmethod(ui_text)
+    form_of = staticmethod(authoring.scenario_to_form)
+    check_form = staticmethod(authoring.check_scenario_form)
+    learner_css = ("common/static/css/parts.css", "static/css/scenario.css")
 
     has_score = True
     has_custom_completion = True
@@ -135,7 +138,7 @@ class ScenarioBlock(Free2LinkBlock):
         })
         return self.fragment(
             html,
-            css=["common/static/css/parts.css", "static/css/scenario.css"],
+            css=list(self.learner_css),
             js=["common/static/js/free2link.js", "static/js/scenario.js"],
             init="Free2LinkScenario",
             init_args={"uid": uid},
@@ -315,9 +318,61 @@ class ScenarioBlock(Free2LinkBlock):
 
     # ------------------------------------------------------------------ Studio
 
-    def summary(self, model) -> str:
+    def summary(self, model, settings=None) -> str:
         return self._("Steps: {steps}. Ends: {ends}. Maximum score: {points}.").format(
             steps=len(model.steps), ends=len(model.ends), points=max_score(model))
+
+    def outline_context(self, model, paths: dict) -> dict:
+        """Every step and end, where each choice leads, and which cannot be reached or trap learners."""
+        texts = self.texts()
+        editor = texts["editor"]
+        nodes = authoring.scenario_outline(model, paths)
+        for node in nodes:
+            node["label"] = editor["outline_end" if node["is_end"] else "outline_step"].format(
+                id=node["id"], title=node["title"])
+            node["anchor"] = (node["path"] or "").replace(".", "-")
+            node["outcome_label"] = texts["outcome"].get(node["outcome"], "")
+            for choice in node["choices"]:
+                choice["quality_label"] = texts["quality"].get(choice["quality"], "")
+                choice["target_anchor"] = (choice["target_path"] or "").replace(".", "-")
+                if choice["target_exists"]:
+                    choice["target_label"] = editor["outline_end" if choice["target_is_end"] else "outline_step"].format(
+                        id=choice["target"], title=choice["target_title"])
+                elif choice["target"]:
+                    choice["target_label"] = editor["outline_missing"].format(id=choice["target"])
+                else:
+                    choice["target_label"] = editor["outline_no_target"]
+                choice["points_text"] = self.translator.ngettext("{count} point", "{count} points",
+                                                                 choice["points"]).format(count=choice["points"])
+        return {"nodes": nodes}
+
+    def preview(self, model, settings: dict, show: str):
+        """A step as learners first see it, or an end as reached with the maximum score."""
+        texts = self.texts()
+        uid = self.dom_id() + "-preview"
+        node = model.node(show) or model.node(model.start) or (model.nodes[0] if model.nodes else None)
+        context = {"uid": uid, "t": texts, "notice": "", "version": ""}
+        if node is None:
+            body = ""
+        elif node.is_end:
+            best = max_score(model)
+            score = self.score_texts(best, best, best)
+            context.update(state="end", recap=[], can_restart=True, end={
+                "id": node.id, "title": node.title, "parts": parts_context(node.body, texts),
+                "outcome": node.outcome or "", "outcome_label": texts["outcome"].get(node.outcome or "", "")},
+                score={"points_text": score["this_attempt"], "best_text": score["best"],
+                       "attempts_text": score["attempts_left"]})
+            body = self.render_template("scenario_body.html", context)
+        else:
+            context.update(state="step", can_back=False, number_text="", step={
+                "id": node.id, "title": node.title, "parts": parts_context(node.body, texts)},
+                choices=[{"id": c.id, "label": c.label} for c in node.choices])
+            body = self.render_template("scenario_body.html", context)
+        html = self.render_template("scenario.html", {"uid": uid, "title": settings.get("display_name"), "t": texts,
+                                                      "body": body, "tally": None})
+        kinds = texts["editor"]["outline_end"], texts["editor"]["outline_step"]
+        options = [(n.id, kinds[0 if n.is_end else 1].format(id=n.id, title=n.title)) for n in model.nodes]
+        return html, options, node.id if node is not None else ""
 
     # ------------------------------------------------------------------ reports
 

@@ -1,0 +1,338 @@
+"""The Studio editor in the workbench's studio view, in headless Chromium, driven with the keyboard.
+
+An author builds a scenario and a quiz from nothing, sees the server's validation next to the
+field it concerns, fixes it, saves, reloads, and plays the result in the student view.
+axe-core audits the form, the overview, the OLX mode, the preview and the removal dialog.
+Each test puts the shipped example it edited back as it was, for the other browser tests.
+"""
+
+import re
+
+import pytest
+from lxml import etree
+
+from .browser import ROOT, active, console_errors, press, run_axe, scenario_url, screenshot, tab_to, wait_for
+from .workbench import Client
+
+pytestmark = pytest.mark.browser
+SCENARIO = "The gamer friend (think again)"
+QUIZ = "Her phone keeps ringing"
+
+
+def audit(driver, name, selector=".f2l-studio"):
+    violations = run_axe(driver, selector)
+    path = screenshot(driver, name)
+    assert violations == [], violations
+    return path
+
+
+def studio_url(workbench, title, student):
+    return scenario_url(workbench, title, student).replace("/?student=", "/studio_view/?student=")
+
+
+def wait_until(driver, condition, timeout=10):
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, timeout).until(lambda d: condition(d))
+    except TimeoutException:
+        screenshot(driver, "studio-timeout")
+        raise AssertionError("timed out; status: " + status(driver) + "; problems: " + driver.find_element(
+            "css selector", ".f2l-studio__problems").text) from None
+
+
+def status(driver):
+    return driver.find_element("css selector", ".f2l-studio__status").text
+
+
+def field_id(suffix):
+    return lambda a: a["id"].endswith("-f-" + suffix)
+
+
+def button(text):
+    return lambda a: a["tag"] == "BUTTON" and a["text"].strip() == text
+
+
+def typed(driver, *keys):
+    press(driver, *keys)
+
+
+def shift_tab_to(driver, condition, limit=120):
+    """Move focus backwards with Shift+Tab until the script ``condition`` holds."""
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(limit):
+        press(driver, Keys.SHIFT, Keys.TAB, Keys.SHIFT)
+        if driver.execute_script("return " + condition):
+            return
+    raise AssertionError(f"Shift+Tab never reached {condition}; last: {active(driver)}")
+
+
+@pytest.fixture
+def restore(workbench):
+    """Put back the shipped example a test edits (its file's settings and content), for the other tests."""
+    saved = []
+
+    def keep(title, file):
+        client = Client(workbench.url, "restorer")
+        status_code, html = client.get(re.search(r"/scenario/[^/]+/", scenario_url(workbench, title, "x")).group(0))
+        assert status_code == 200
+        usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_", html).group(1)
+        root = etree.fromstring(next(ROOT.glob(f"free2link_xblocks/*/workbench/{file}")).read_bytes())
+        settings = {name: root.attrib.pop(name) for name in list(root.attrib) if name != "start"}
+        saved.append((client, usage_id, {**settings, "olx": etree.tostring(root, encoding="unicode")}))
+
+    yield keep
+    for client, usage_id, body in saved:
+        status_code, answer = client.post(usage_id, "studio_submit", body)
+        assert status_code == 200, answer
+
+
+def remove_everything(driver, list_selector):
+    """Empty a list of the form with the Remove buttons (mouse; the keyboard comes after)."""
+    while True:
+        buttons = driver.find_elements("css selector", f"{list_selector} > .f2l-item > .f2l-item__tools "
+                                                       "[data-action=remove]")
+        if not buttons:
+            return
+        buttons[0].click()
+        dialogs = driver.find_elements("css selector", "dialog[open]")
+        if dialogs:
+            dialogs[0].find_element("css selector", "[data-dialog=confirm]").click()
+
+
+def test_an_author_builds_a_scenario_with_the_keyboard_fixes_an_error_saves_and_plays_it(driver, workbench, restore):
+    from selenium.webdriver.common.keys import Keys
+
+    restore(SCENARIO, "40_think_again.xml")
+    url = studio_url(workbench, SCENARIO, "author")
+    driver.get(url)
+    wait_for(driver, ".f2l-item")
+    remove_everything(driver, "[data-path=nodes]")
+    assert active(driver)["text"] == "Add a step"  # focus lands on what is left to do
+    wait_until(driver, lambda d: "the scenario has no <step>" in d.find_element("css selector", "[data-path=nodes]").text)
+
+    # A first step, with its narrative and a choice.
+    press(driver, Keys.ENTER)
+    assert active(driver)["id"].endswith("-f-nodes-0-id")
+    tab_to(driver, field_id("nodes-0-title"))
+    typed(driver, "At the desk")
+    tab_to(driver, field_id("nodes-0-parts-0-markup"))
+    typed(driver, "<p>A young woman asks for help & advice at the desk.</p>")
+    tab_to(driver, field_id("nodes-0-choices-0-label"))
+    typed(driver, "Listen to her story first.")
+    tab_to(driver, field_id("nodes-0-choices-0-points"))
+    typed(driver, Keys.BACKSPACE, "2")
+    tab_to(driver, field_id("nodes-0-choices-0-quality"))
+    typed(driver, Keys.ARROW_DOWN)  # A helpful choice
+    tab_to(driver, field_id("nodes-0-choices-0-feedback"))
+    typed(driver, "Listening first builds trust.")
+    # An end.
+    tab_to(driver, button("Add an end"))
+    press(driver, Keys.ENTER)
+    assert active(driver)["id"].endswith("-f-nodes-1-id")
+    tab_to(driver, field_id("nodes-1-title"))
+    typed(driver, "She accepts support")
+    tab_to(driver, field_id("nodes-1-outcome"))
+    typed(driver, Keys.ARROW_DOWN)
+    tab_to(driver, field_id("nodes-1-parts-0-markup"))
+    typed(driver, "<p>She meets a counsellor the next day.</p>")
+    # The choice leads to the end, chosen from a list of the steps and ends.
+    shift_tab_to(driver, "document.activeElement.id.endsWith('-f-nodes-0-choices-0-next')")
+    typed(driver, Keys.ARROW_DOWN, Keys.ARROW_DOWN)  # "Choose..." -> s1 -> end1
+    assert driver.execute_script("return document.activeElement.selectedOptions[0].text") == "end1: She accepts support"
+    wait_until(driver, lambda d: status(d) == "No problems found.")
+
+    # A second step that nothing leads to: the server says so, next to that step and in the overview.
+    tab_to(driver, button("Add a step"))
+    press(driver, Keys.ENTER)
+    tab_to(driver, field_id("nodes-2-title"))
+    typed(driver, "Her documents")
+    tab_to(driver, field_id("nodes-2-parts-0-markup"))
+    typed(driver, "<p>Her passport is kept by the employer.</p>")
+    tab_to(driver, field_id("nodes-2-choices-0-label"))
+    typed(driver, "Call the anti-trafficking helpline with her.")
+    tab_to(driver, field_id("nodes-2-choices-0-next"))
+    typed(driver, Keys.END)
+    tab_to(driver, field_id("nodes-2-choices-0-feedback"))
+    typed(driver, "The helpline knows the next steps.")
+    wait_until(driver, lambda d: status(d) == "1 error to fix before saving.")
+    errors = wait_for(driver, "#" + active(driver)["id"].replace("-f-nodes-2-choices-0-feedback", "-f-nodes-2-errors")
+                      + ":not([hidden])")
+    assert 'cannot be reached from the start step "s1"' in errors.text
+    assert "Cannot be reached from the start" in driver.find_element("css selector", "[data-outline]").text
+    summary = driver.find_element("css selector", ".f2l-studio__problems")
+    assert "Step 2:" in summary.text and summary.find_element("css selector", "a").get_attribute("href").endswith(
+        "-f-nodes-2")
+    audit(driver, "studio-scenario-error")
+
+    # Fix it: a second choice on the first step leads there.
+    shift_tab_to(driver, "document.activeElement.getAttribute('data-list') === 'nodes.0.choices'")
+    press(driver, Keys.ENTER)
+    assert active(driver)["id"].endswith("-f-nodes-0-choices-1-label")
+    typed(driver, "Ask about her documents.")
+    tab_to(driver, field_id("nodes-0-choices-1-next"))
+    typed(driver, Keys.ARROW_DOWN, Keys.ARROW_DOWN)  # "Choose..." -> s1 -> s2
+    tab_to(driver, field_id("nodes-0-choices-1-feedback"))
+    typed(driver, "Documents kept by an employer are an indicator.")
+    wait_until(driver, lambda d: status(d) == "No problems found.")
+    outline = driver.find_element("css selector", "[data-outline]").text
+    assert "Steps: 2. Ends: 1. Maximum score: 2." in outline and "Cannot be reached" not in outline
+    audit(driver, "studio-scenario-form")
+
+    tab_to(driver, button("Save"))
+    press(driver, Keys.ENTER)
+    wait_until(driver, lambda d: status(d).startswith("Saved."))
+    assert console_errors(driver) == []
+
+    # Reload: the form shows what was stored.
+    driver.get(url)
+    wait_for(driver, ".f2l-item")
+    assert driver.find_element("css selector", "[id$='-f-nodes-0-title']").get_attribute("value") == "At the desk"
+    assert driver.find_element("css selector", "[id$='-f-nodes-0-parts-0-markup']").get_attribute("value") == (
+        "<p>A young woman asks for help &amp; advice at the desk.</p>")
+
+    # A learner plays it, with the keyboard.
+    driver.get(scenario_url(workbench, SCENARIO, "first_learner"))
+    wait_for(driver, ".f2l-choices")
+    assert "A young woman asks for help & advice at the desk." in driver.find_element("css selector", ".f2l-step").text
+    tab_to(driver, lambda a: a["type"] == "radio")
+    press(driver, Keys.ARROW_DOWN)  # the second option: her documents
+    tab_to(driver, button("Confirm my choice"))
+    press(driver, Keys.ENTER)
+    assert "Documents kept by an employer" in wait_for(driver, ".f2l-feedback").text
+    tab_to(driver, button("Continue"))
+    press(driver, Keys.ENTER)
+    wait_for(driver, "form.f2l-choices[data-step=s2]")
+    tab_to(driver, lambda a: a["type"] == "radio")
+    press(driver, Keys.SPACE)
+    tab_to(driver, button("Confirm my choice"))
+    press(driver, Keys.ENTER)
+    tab_to(driver, button("See the outcome"))
+    press(driver, Keys.ENTER)
+    assert "She accepts support" in wait_for(driver, ".f2l-end").text
+
+
+def test_the_olx_mode_the_preview_and_the_removal_dialog(driver, workbench, restore):
+    from selenium.webdriver.common.keys import Keys
+
+    restore(SCENARIO, "40_think_again.xml")
+    driver.get(studio_url(workbench, SCENARIO, "author2"))
+    wait_for(driver, ".f2l-item")
+    wait_until(driver, lambda d: status(d) == "No problems found.")
+    screenshot(driver, "studio-scenario-editor")
+
+    # Removing a step that choices lead to asks where they should lead instead.
+    remove = driver.find_element("css selector", "[data-path='nodes.1'] > .f2l-item__tools [data-action=remove]")
+    driver.execute_script("arguments[0].focus()", remove)
+    press(driver, Keys.ENTER)
+    dialog = wait_for(driver, "dialog[open]")
+    assert active(driver)["tag"] == "SELECT" and "think1: Think again — Choices leading here: 2." in dialog.text
+    audit(driver, "studio-remove-dialog")
+    press(driver, Keys.ESCAPE)
+    assert not driver.find_elements("css selector", "dialog[open]") and active(driver)["text"] == "Remove"
+    press(driver, Keys.ENTER)
+    wait_for(driver, "dialog[open]")
+    tab_to(driver, button("Move those choices and remove the step"))
+    press(driver, Keys.ENTER)
+    assert len(driver.find_elements("css selector", "[data-path=nodes] > .f2l-item")) == 6
+    wait_until(driver, lambda d: "think1" not in d.find_element("css selector", "[data-outline]").text)
+
+    # The OLX mode shows the form's content; an error there is reported by line.
+    shift_tab_to(driver, "document.activeElement.getAttribute('data-tab') === 'form'", limit=400)
+    press(driver, Keys.ARROW_RIGHT)
+    textarea = wait_for(driver, "textarea[name=olx]")
+    wait_until(driver, lambda d: textarea.is_displayed() and "<f2l_scenario" in textarea.get_attribute("value"))
+    assert 'id="think1"' not in textarea.get_attribute("value")
+    driver.execute_script("arguments[0].focus(); arguments[0].setSelectionRange(0, 0)", textarea)
+    text = textarea.get_attribute("value")
+    driver.execute_script("arguments[0].value = arguments[1]", textarea, text.replace('next="s2"', 'next="s9"', 1))
+    press(driver, " ", Keys.BACKSPACE)  # an input event, as typing gives
+    problems = wait_for(driver, ".f2l-studio__problems:not([hidden])")
+    wait_until(driver, lambda d: 'leads to "s9", which does not exist' in problems.text)
+    assert re.search(r"\b\d+: step s1: choice c1 leads to", problems.text)
+    assert textarea.get_attribute("aria-invalid") == "true"
+    audit(driver, "studio-olx-error")
+    # Back to the form is refused while the OLX has errors.
+    shift_tab_to(driver, "document.activeElement.getAttribute('data-tab') === 'olx'")
+    press(driver, Keys.ARROW_LEFT)
+    wait_until(driver, lambda d: "Correct them before you go back to the form" in status(d))
+    assert not textarea.get_attribute("hidden") and textarea.is_displayed()
+    driver.execute_script("arguments[0].value = arguments[1]", textarea, text)
+    press(driver, Keys.ARROW_LEFT)
+    wait_until(driver, lambda d: d.find_element("css selector", "[data-editor]").is_displayed())
+
+    # The preview shows the learner view of the unsaved content, any step or end.
+    press(driver, Keys.END)
+    preview = wait_for(driver, "[data-preview] .f2l-scenario")
+    assert "Credits from a friend" in preview.text and "Confirm my choice" in preview.text
+    select = driver.find_element("css selector", "[data-preview-picker] select")
+    driver.execute_script("arguments[0].focus()", select)
+    press(driver, Keys.END)
+    wait_until(driver, lambda d: d.find_elements("css selector", "[data-preview] .f2l-end"))
+    assert all(not b.is_enabled() for b in driver.find_elements("css selector", "[data-preview] button"))
+    audit(driver, "studio-preview")
+    assert console_errors(driver) == []
+
+
+def test_an_author_builds_a_quiz_with_the_keyboard_fixes_an_error_saves_and_a_learner_answers(driver, workbench,
+                                                                                             restore):
+    from selenium.webdriver.common.keys import Keys
+
+    restore(QUIZ, "20_phone_keeps_ringing.xml")
+    url = studio_url(workbench, QUIZ, "author")
+    driver.get(url)
+    wait_for(driver, ".f2l-item")
+    remove_everything(driver, "[data-path=case]")
+    remove_everything(driver, "[data-path=indicators]")
+    wait_until(driver, lambda d: "at least two <indicator> elements, found 0" in d.find_element(
+        "css selector", "[data-path=indicators]").text)
+
+    tab_to(driver, button("Add text"))
+    press(driver, Keys.ENTER)
+    assert active(driver)["id"].endswith("-f-case-0-markup")
+    typed(driver, "<p>Her phone rings every hour; she must answer.</p>")
+    tab_to(driver, field_id("prompt"))
+    typed(driver, Keys.CONTROL, "a", Keys.CONTROL, "Which indicators do you see?")
+    tab_to(driver, button("Add an indicator"))
+    press(driver, Keys.ENTER)
+    assert active(driver)["id"].endswith("-f-indicators-0-id")
+    tab_to(driver, field_id("indicators-0-label"))
+    typed(driver, "She is controlled by phone")
+    tab_to(driver, field_id("indicators-0-present"))
+    press(driver, Keys.SPACE)
+    tab_to(driver, field_id("indicators-0-feedback"))
+    typed(driver, "Constant calls are a form of control.")
+    # One indicator is not a question: the error sits at the list of indicators.
+    wait_until(driver, lambda d: status(d) == "1 error to fix before saving.")
+    box = wait_for(driver, "[id$='-f-indicators-errors']:not([hidden])")
+    assert "at least two <indicator> elements, found 1" in box.text
+    audit(driver, "studio-quiz-error")
+    tab_to(driver, button("Add an indicator"))
+    press(driver, Keys.ENTER)
+    tab_to(driver, field_id("indicators-1-label"))
+    typed(driver, "She has a written contract")
+    tab_to(driver, field_id("indicators-1-feedback"))
+    typed(driver, "Nothing in the case shows a contract.")
+    wait_until(driver, lambda d: status(d) == "No problems found.")
+    assert "Indicators: 2, of which present: 1." in driver.find_element("css selector", "[data-outline]").text
+    screenshot(driver, "studio-quiz-editor")
+    audit(driver, "studio-quiz-form")
+    tab_to(driver, button("Save"))
+    press(driver, Keys.ENTER)
+    wait_until(driver, lambda d: status(d).startswith("Saved."))
+
+    driver.get(url)
+    wait_for(driver, ".f2l-item")
+    assert driver.find_element("css selector", "[id$='-f-indicators-1-label']").get_attribute("value") == (
+        "She has a written contract")
+
+    driver.get(scenario_url(workbench, QUIZ, "quiz_learner"))
+    wait_for(driver, ".f2l-quiz__form")
+    assert "Her phone rings every hour" in driver.find_element("css selector", ".f2l-quiz").text
+    tab_to(driver, lambda a: a["type"] == "checkbox" and a["text"] == "indicator1")
+    press(driver, Keys.SPACE)
+    tab_to(driver, button("Submit my answer"))
+    press(driver, Keys.ENTER)
+    assert "You judged every indicator correctly." in wait_for(driver, ".f2l-result").text
