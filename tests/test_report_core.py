@@ -397,3 +397,25 @@ class _UserState:
 
     def __init__(self, username, state):
         self.username, self.state = username, state
+
+
+def test_roster_learners_are_matched_by_email_or_username_and_the_others_enrolled(tmp_path):
+    cohort = rx.make_cohort(6, seed=37, languages=("it",))
+    rx.write_grade_report(grade_file(tmp_path, "it"), cohort)
+    with open(tmp_path / "roster.csv", "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(["Login", "Ente", "Paese", "Data"])
+        writer.writerow([cohort[0].email.upper(), "ONG Strada", "Italy", "2026-03-02"])
+        writer.writerow([cohort[1].username, "Comune", "Italy", "2026-03-02"])
+        writer.writerow([cohort[0].email, "Another", "Greece", ""])  # the same learner again
+        writer.writerow(["newcomer@example.org", "Comune", "Italy", "2026-03-09"])  # never logged in
+    report = build_report([("grades", grade_file(tmp_path, "it")), ("roster", tmp_path / "roster.csv")],
+                          roster_columns={"user": "Login", "organisation": "Ente", "country": "Paese"})
+    assert [p.format(source) for source, p in report.problems] == [
+        f"{tmp_path / 'roster.csv'}:4: this learner is already on line 2; the line was ignored"]
+    rows = {r.username or r.email: r for r in report.learners}
+    assert len(rows) == 7 and rows[cohort[0].username].organisation == "ONG Strada"
+    assert rows[cohort[1].username].organisation == "Comune"
+    newcomer = rows["newcomer@example.org"]
+    assert not newcomer.started and newcomer.passed is None and newcomer.modules == [None, None, None]
+    assert {g.label: g.enrolled for g in report.groups["organisation"]} == {"Comune": 2, "ONG Strada": 1, "": 4}

@@ -35,7 +35,8 @@ caption{text-align:left;font-weight:700;padding:.25rem 0}
 th,td{border:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
 thead th{background:var(--soft)}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-section[aria-labelledby=matrix] tbody th,td.st{white-space:nowrap}td.done{background:#e3f1e5}td.doing{background:#fdf3d8}td.todo{background:#fff}
+section[aria-labelledby=matrix] tbody th,td.st{white-space:nowrap}
+td.done{background:#e3f1e5}td.doing{background:#fdf3d8}td.todo{background:#fff}
 td.none{color:var(--muted)}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;list-style:none}
 figure{margin:.5rem 0;max-width:36rem}
@@ -68,9 +69,8 @@ def table_html(table: Table, text: dict, rows=None) -> str:
     out.append("</tr></thead><tbody>")
     for index, row in enumerate(table.rows if rows is None else rows):
         kinds = [TEXT, table.row_kinds[index]] if table.row_kinds else table.kinds
-        out.append(f'<tr><th scope="row">{escape(str(row[0]))}</th>')
-        out += [_cell(value, kind, text) for value, kind in zip(row[1:], kinds[1:], strict=False)]
-        out.append("</tr>")
+        cells = "".join(_cell(value, kind, text) for value, kind in zip(row[1:], kinds[1:], strict=False))
+        out.append(f'<tr><th scope="row">{escape(str(row[0]))}</th>{cells}</tr>')  # one string a row: less memory
     out.append("</tbody></table></div>")
     if table.note:
         out.append(f'<p class="note">{escape(table.note)}</p>')

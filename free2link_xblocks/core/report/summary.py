@@ -113,7 +113,7 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
     problem title, grade-report column) to the module they count under, in the order to show."""
     roster = _resolve_roster(aggregator)
     names, item_modules = _modules(aggregator, modules or [])
-    layout = _layout(aggregator, item_modules, len(names))
+    layout = _layout(aggregator, item_modules)
     pass_rule = "mark" if pass_mark is not None else (
         "certificate" if any(r.eligible is not None for lr in aggregator.learners.values() for r in lr.runs.values())
         else None)
@@ -221,16 +221,13 @@ def _names(item, known_subsections) -> list[str]:
 @dataclass
 class _Layout:
     items_by_run: dict  # run -> [(module index, item index)]
-    runs_of_item: list  # item index -> run
 
 
-def _layout(aggregator: Aggregator, item_modules: dict, module_count: int) -> _Layout:
+def _layout(aggregator: Aggregator, item_modules: dict) -> _Layout:
     by_run: dict[str, list] = {}
-    runs = [""] * len(aggregator.items)
     for item in aggregator.items.values():
         by_run.setdefault(item.run, []).append((item_modules[item.index], item.index))
-        runs[item.index] = item.run
-    return _Layout(by_run, runs)
+    return _Layout(by_run)
 
 
 def _module_statuses(learner: Learner, run: str, layout: _Layout, module_count: int) -> list:
