@@ -136,31 +136,29 @@ def load_course(folder: Path, with_html: bool = False) -> Course:
 # ------------------------------------------------------------------ reading files
 
 def _read_xml(course: Course, relative: str):
-    path = course.folder / relative
-    if not path.is_file():
-        course.add(relative, N_("file not found"))
-        return None
-    try:
-        root = parse_xml(path.read_bytes(), relative)
-    except ContentError as error:
-        course.findings.extend(Finding(relative, p) for p in error.problems)
-        return None
-    course.files.append(SourceFile(relative, root))
-    return root
+    return _read(course, relative, "xml")
 
 
 def _read_html(course: Course, relative: str):
+    return _read(course, relative, "html")
+
+
+def _read(course: Course, relative: str, kind: str):
+    """Parse one file of the course (OLX, or an HTML fragment) and keep it; a problem is a finding."""
     path = course.folder / relative
     if not path.is_file():
         course.add(relative, N_("file not found"))
         return None
     try:
-        root = parse_html_fragment(path.read_text(encoding="utf-8"), relative)
-    except (ContentError, UnicodeDecodeError) as error:
-        problems = getattr(error, "problems", None) or [Problem(N_("the file is not UTF-8 text"))]
-        course.findings.extend(Finding(relative, p) for p in problems)
+        data = path.read_bytes()
+        root = parse_xml(data, relative) if kind == "xml" else parse_html_fragment(data.decode("utf-8"), relative)
+    except ContentError as error:
+        course.findings.extend(Finding(relative, p) for p in error.problems)
         return None
-    course.files.append(SourceFile(relative, root, "html"))
+    except UnicodeDecodeError:
+        course.add(relative, N_("the file is not UTF-8 text"))
+        return None
+    course.files.append(SourceFile(relative, root, kind))
     return root
 
 
