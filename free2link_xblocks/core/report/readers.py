@@ -188,16 +188,10 @@ def read_grades(table: CsvFile, aggregator: Aggregator, **_options) -> None:
     run = run_from_file_name(Path(table.source))
     aggregator.runs.setdefault(run, None)
     subsections = _graded_columns(table, grade, run, aggregator)
-    for line, fields in table.rows():
-        learner = _row_learner(table, aggregator, line, fields, username, email)
-        if learner is None:
-            continue
+    for line, fields, learner in _grade_rows(table, aggregator, run, username, email, grade, status):
         record = learner.run(run)
-        _read_grade(table, line, fields, grade, record)
         if eligible is not None and fields[eligible].strip():
             record.eligible = (record.eligible or False) or fields[eligible].strip().casefold() in YES
-        if status is not None and fields[status].strip():
-            record.active = fields[status].strip().casefold() != "unenrolled"
         if cohort is not None and fields[cohort].strip():
             learner.cohort = fields[cohort].strip()
         for column in subsections:
@@ -242,6 +236,20 @@ def _graded_columns(table: CsvFile, grade: int, run: str, aggregator: Aggregator
     return columns
 
 
+def _grade_rows(table, aggregator, run, username, email, grade, status):
+    """(line, fields, learner) of every usable row of a grade-type report, with the learner's
+    overall grade and enrolment status in this run already read."""
+    for line, fields in table.rows():
+        learner = _row_learner(table, aggregator, line, fields, username, email)
+        if learner is None:
+            continue
+        record = learner.run(run)
+        _read_grade(table, line, fields, grade, record)
+        if status is not None and fields[status].strip():
+            record.active = fields[status].strip().casefold() != "unenrolled"
+        yield line, fields, learner
+
+
 def _row_learner(table, aggregator, line, fields, username, email):
     name = fields[username].strip()
     mail = _cell(fields, email)
@@ -279,14 +287,7 @@ def read_problem_grades(table: CsvFile, aggregator: Aggregator, **_options) -> N
     if not problems:
         table.problems.append(Problem(N_("no \"(Earned)\" columns: only grades and enrolment are read from this "
                                          "file"), severity=WARNING))
-    for line, fields in table.rows():
-        learner = _row_learner(table, aggregator, line, fields, username, email)
-        if learner is None:
-            continue
-        record = learner.run(run)
-        _read_grade(table, line, fields, grade, record)
-        if status is not None and fields[status].strip():
-            record.active = fields[status].strip().casefold() != "unenrolled"
+    for line, fields, learner in _grade_rows(table, aggregator, run, username, email, grade, status):
         for position, item in problems:
             value = fields[position].strip().casefold()
             if not value:
