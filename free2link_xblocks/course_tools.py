@@ -18,7 +18,7 @@ import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from lxml import etree
@@ -26,7 +26,7 @@ from lxml import etree
 from .core.course import OUR_BLOCK_TYPES, Course, Finding, load_course
 from .core.course_text import TranslationError, apply_translation, serialize_html_fragment, text_units
 from .core.problems import N_, Problem
-from .i18n_tools import Message, parse_po, render_catalogue, untranslated
+from .i18n_tools import Message, parse_po, untranslated, write_catalogues
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SOURCE_LANGUAGE = "en"
@@ -34,6 +34,7 @@ COURSE_LANGUAGES = ("it", "el", "pl")
 SOURCE_FOLDER = "course"  # the OLX inside courses/<name>/, and the top folder of every tarball
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 SHOWN_UNTRANSLATED = 10  # listed one by one; the rest are counted
+UNTRANSLATED = N_("no translation in {po}: {text}")
 
 
 class CourseInputError(Exception):
@@ -157,7 +158,7 @@ def validate_course(path: Path, t, language: str | None = None, shown_as: str | 
             course = load_course(folder, with_html=language is not None)
             report = findings_report(course.findings, shown_as, t)
             if language:
-                merge(report, catalogue_report(course, folder.parent, language, t))
+                merge(report, catalogue_report(course, folder.parent, language, t, shown_as))
             if not course.errors or course.root_pointer is not None:
                 allowed = sorted(set(OUR_BLOCK_TYPES) | set(course.advanced_modules))
                 merge(report, olxcleaner_report(folder, allowed, shown_as, t, ignore))
@@ -198,21 +199,32 @@ def read_catalogue(source: Path, language: str) -> dict:
     return parse_po(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def catalogue_report(course: Course, source: Path, language: str, t) -> Report:
-    """Untranslated units of ``language``, listed with the place they appear."""
+def catalogue_report(course: Course, source: Path, language: str, t, shown_as: str) -> Report:
+    """Untranslated units of ``language``, each at the place it appears."""
     if language not in COURSE_LANGUAGES:
         return Report([t.gettext("{language}: not a course language (expected one of: {languages})").format(
             language=language, languages=", ".join(COURSE_LANGUAGES))], 1)
     messages = course_messages(course)
-    missing = untranslated(read_catalogue(source, language), messages)
     po = catalogue_path(source, language)
-    lines = [t.gettext("{po}: untranslated: {text} (used at {place})").format(
-        po=po, text=_shorten(msgid), place=messages[msgid].places[0]) for msgid in missing[:SHOWN_UNTRANSLATED]]
-    if len(missing) > SHOWN_UNTRANSLATED:
-        more = len(missing) - SHOWN_UNTRANSLATED
-        lines.append(t.ngettext("{po}: and {count} more untranslated message", "{po}: and {count} more untranslated "
-                                "messages", more).format(po=po, count=more))
-    return Report(lines, len(missing))
+    findings = []
+    for msgid in untranslated(read_catalogue(source, language), messages):
+        place, _, line = messages[msgid].places[0].rpartition(":")
+        if not line.isdigit():  # a place without a line (the grading policy)
+            place, line = messages[msgid].places[0], "0"
+        findings.append(Finding(place, Problem(UNTRANSLATED, {"po": str(po), "text": _shorten(msgid)},
+                                               line=int(line) or None)))
+    return capped_report(findings, shown_as, po, t)
+
+
+def capped_report(findings: list[Finding], shown_as: str, po: Path, t) -> Report:
+    """The first findings about a catalogue one by one, the rest counted: a new language lacks thousands."""
+    report = findings_report(findings[:SHOWN_UNTRANSLATED], shown_as, t)
+    more = len(findings) - SHOWN_UNTRANSLATED
+    if more > 0:
+        report.lines.append(t.ngettext("{po}: and {count} more problem", "{po}: and {count} more problems",
+                                       more).format(po=po, count=more))
+        report.errors += more
+    return report
 
 
 def _shorten(text: str, limit: int = 70) -> str:
@@ -224,19 +236,9 @@ def extract(source: Path, t) -> dict[str, int]:
     course = load_course(source / SOURCE_FOLDER, with_html=True)
     if course.errors:
         raise CourseInputError("\n".join(f"{source / SOURCE_FOLDER}/{f.format(t.gettext)}" for f in course.errors))
-    messages = course_messages(course)
-    project = f"Free2Link course {source.name}"
-    command = "free2link extract"
-    pot = catalogue_path(source, None)
-    pot.parent.mkdir(parents=True, exist_ok=True)
-    pot.write_text(render_catalogue(messages, project=project, command=command, source_order=True), encoding="utf-8")
-    missing = {}
-    for language in COURSE_LANGUAGES:
-        existing = read_catalogue(source, language)
-        catalogue_path(source, language).write_text(render_catalogue(
-            messages, language, existing, project=project, command=command, source_order=True), encoding="utf-8")
-        missing[language] = len(untranslated(existing, messages))
-    return missing
+    return write_catalogues(course_messages(course), catalogue_path(source, None),
+                            partial(catalogue_path, source), COURSE_LANGUAGES,
+                            project=f"Free2Link course {source.name}", command="free2link extract", source_order=True)
 
 
 # ------------------------------------------------------------------ translating a parsed course
@@ -248,7 +250,7 @@ def translate_course(course: Course, entries: dict, catalogue: str) -> list[Find
         for unit in text_units(source_file.root):
             translation = entries.get(unit.msgid)
             if not isinstance(translation, str) or not translation:
-                findings.append(Finding(source_file.path, Problem(N_("no translation in {po}: {text}"), {
+                findings.append(Finding(source_file.path, Problem(UNTRANSLATED, {
                     "po": catalogue, "text": _shorten(unit.msgid)}, line=unit.line)))
                 continue
             try:
@@ -274,15 +276,10 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
         return None, report
     if language != SOURCE_LANGUAGE:
         if language not in COURSE_LANGUAGES:
-            return None, catalogue_report(course, source, language, t)
+            return None, catalogue_report(course, source, language, t, shown_as)
         po = catalogue_path(source, language)
         problems = translate_course(course, read_catalogue(source, language), str(po))
-        merge(report, findings_report(problems[:SHOWN_UNTRANSLATED], shown_as, t))
-        if len(problems) > SHOWN_UNTRANSLATED:
-            more = len(problems) - SHOWN_UNTRANSLATED
-            report.lines.append(t.ngettext("{po}: and {count} more problem", "{po}: and {count} more problems",
-                                           more).format(po=po, count=more))
-            report.errors += more
+        merge(report, capped_report(problems, shown_as, po, t))
         if report.errors:
             return None, report
     with tempfile.TemporaryDirectory(prefix="free2link-build-") as tmp:

@@ -126,17 +126,22 @@ def po_path(language: str) -> Path:
 
 
 def update_catalogues() -> dict[str, int]:
-    """Refresh the ``.pot`` and merge it into every language's ``.po``: new strings are added
-    untranslated, translations of unchanged strings are kept, strings no longer used are dropped.
-    Returns how many messages each language still lacks."""
-    messages = extract()
-    write_pot()
+    """Refresh the interface's ``.pot`` and merge it into every language's ``.po``."""
+    return write_catalogues(extract(), POT_PATH, po_path, LANGUAGES)
+
+
+def write_catalogues(messages: dict[str, Message], pot: Path, po_of, languages, **render_options) -> dict[str, int]:
+    """Write ``pot`` and merge ``messages`` into each language's ``.po`` (``po_of(language)``): new
+    strings are added untranslated, translations of unchanged strings are kept, strings no longer
+    used are dropped. Returns how many messages each language still lacks."""
+    pot.parent.mkdir(parents=True, exist_ok=True)
+    pot.write_text(render_catalogue(messages, **render_options), encoding="utf-8")
     missing = {}
-    for language in LANGUAGES:
-        path = po_path(language)
+    for language in languages:
+        path = po_of(language)
         existing = parse_po(path.read_text(encoding="utf-8")) if path.exists() else {}
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_catalogue(messages, language, existing), encoding="utf-8")
+        path.write_text(render_catalogue(messages, language, existing, **render_options), encoding="utf-8")
         missing[language] = len(untranslated(existing, messages))
     return missing
 

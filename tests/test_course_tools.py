@@ -242,7 +242,15 @@ def test_an_incomplete_catalogue_builds_nothing_and_says_what_is_missing(source,
     assert report.errors == 1
     assert report.lines == [f'{source}/course/html/intro.html:1: no translation in '
                             f'{source}/locale/it.po: "Content note"']
-    assert course_tools.validate_course(source / "course", T, language="it").errors == 1
+    validation = course_tools.validate_course(source / "course", T, language="it")
+    assert validation.errors == 1 and validation.lines == report.lines  # one message, as build gives it
+
+
+def test_a_new_language_lists_ten_missing_units_and_counts_the_rest(source):
+    report = course_tools.validate_course(source / "course", T, language="el")
+    total = len(course_tools.course_messages(load_course(source / "course", with_html=True)))
+    assert report.errors == total > 10 and len(report.lines) == 11
+    assert report.lines[-1] == f"{source}/locale/el.po: and {total - 10} more problems"
 
 
 def test_a_translation_that_drops_a_link_is_refused(source, tmp_path):
