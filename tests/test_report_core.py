@@ -57,34 +57,28 @@ def expected_module(learner, module, seen=None):
     return STARTED if any(learner.touched(b) for b in blocks) else NOT_STARTED
 
 
-def expected_missed(cohort):
-    counts, answered = {}, {}
-    for block in rx.BLOCKS:
-        if block.kind != "f2l_indicator_quiz":
-            continue
-        labels = dict(block.present)
-        for learner in cohort:
-            if learner.done(block):
-                answered[block.title] = answered.get(block.title, 0) + 1
-                for indicator in learner.blocks[block.block_id].missed:
-                    key = (block.title, labels[indicator])
-                    counts[key] = counts.get(key, 0) + 1
-    return {key: (count, answered[key[0]]) for key, count in counts.items()}
-
-
-def expected_harmful(cohort):
+def expected_ranking(cohort, kind, labelled, picked):
+    """{(block title, label): (learners who picked it, learners who finished the block)} from the truth."""
     counts, finished = {}, {}
     for block in rx.BLOCKS:
-        if block.kind != "f2l_scenario":
+        if block.kind != kind:
             continue
-        labels = dict(block.harmful)
+        labels = dict(getattr(block, labelled))
         for learner in cohort:
             if learner.done(block):
                 finished[block.title] = finished.get(block.title, 0) + 1
-                for choice in learner.blocks[block.block_id].harmful:
-                    key = (block.title, labels[choice])
-                    counts[key] = counts.get(key, 0) + 1
+                for key in getattr(learner.blocks[block.block_id], picked):
+                    entry = (block.title, labels[key])
+                    counts[entry] = counts.get(entry, 0) + 1
     return {key: (count, finished[key[0]]) for key, count in counts.items()}
+
+
+def expected_missed(cohort):
+    return expected_ranking(cohort, "f2l_indicator_quiz", "present", "missed")
+
+
+def expected_harmful(cohort):
+    return expected_ranking(cohort, "f2l_scenario", "harmful", "harmful")
 
 
 @pytest.fixture(scope="module")
