@@ -62,8 +62,8 @@ setup(
     },
     entry_points={
         "xblock.v1": [
-            "f2l_scenario = free2link_xblocks.scenario.block:ScenarioBlock",
-            "f2l_indicator_quiz = free2link_xblocks.indicator_quiz.block:IndicatorQuizBlock",
+            "f2l_scenario = free2link_xblocks.scenario_block:ScenarioBlock",
+            "f2l_indicator_quiz = free2link_xblocks.indicator_quiz_block:IndicatorQuizBlock",
         ],
         "console_scripts": [
             "free2link = free2link_xblocks.cli:main",

@@ -49,9 +49,9 @@ def test_every_shipped_quiz_renders_without_its_answer_key(workbench):
 
 def test_static_files_are_served_and_nothing_else(workbench):
     client = Client(workbench.url, "viewer")
-    assert client.get("/resource/f2l_scenario/static/js/scenario.js")[0] == 200
+    assert client.get("/resource/f2l_scenario/scenario/static/js/scenario.js")[0] == 200
     assert client.get("/resource/f2l_scenario/common/static/css/parts.css")[0] == 200
-    assert client.get("/resource/f2l_scenario/block.py")[0] == 404
+    assert client.get("/resource/f2l_scenario/scenario_block.py")[0] == 404
     assert client.get("/resource/f2l_scenario/static/../block.py")[0] == 404
 
 

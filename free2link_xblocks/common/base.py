@@ -28,7 +28,10 @@ from .text import common_text
 PACKAGE = "free2link_xblocks"
 COMMON_TEMPLATES = importlib.resources.files(PACKAGE).joinpath("common", "templates")
 # Served files: <block>/static/... of the block itself, or common/static/... shared by all.
-_RESOURCE = re.compile(r"^(static|common/static)/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
+# Resource paths are relative to the top package, because the blocks' modules sit one level below it
+# (free2link_xblocks.scenario_block): Open edX publishes and serves XBlock resources relative to
+# xblock_resource_pkg(block) = "free2link_xblocks" with its old and its new static finder alike.
+_RESOURCE = re.compile(r"^(common|scenario|indicator_quiz)/static/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
 
 
 @cache
@@ -132,11 +135,7 @@ class Free2LinkBlock(XBlock):
             uri = uri.decode("utf-8")
         if not _RESOURCE.match(uri) or "/." in uri:
             raise DisallowedFileError(f"Not a Free2Link static file: {uri!r}")
-        if uri.startswith("common/"):
-            root = importlib.resources.files(PACKAGE)
-        else:
-            root = importlib.resources.files(cls.block_package)
-        return root.joinpath(uri).open("rb")
+        return importlib.resources.files(PACKAGE).joinpath(uri).open("rb")
 
     # ------------------------------------------------------------------ content and OLX
 

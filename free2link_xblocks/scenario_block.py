@@ -12,12 +12,12 @@ from collections import OrderedDict
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
-from ..common.base import Free2LinkBlock, bad_request
-from ..common.fields import GeneratedXml
-from ..common.parts import parts_context
-from ..core import authoring, play
-from ..core.markup import plain_text
-from ..core.scenario import (
+from .common.base import Free2LinkBlock, bad_request
+from .common.fields import GeneratedXml
+from .common.parts import parts_context
+from .core import authoring, play
+from .core.markup import plain_text
+from .core.scenario import (
     ROOT_TAG,
     SETTINGS,
     load_scenario_cached,
@@ -25,7 +25,7 @@ from ..core.scenario import (
     parse_scenario_element,
     scenario_to_element,
 )
-from .text import ui_text
+from .scenario.text import ui_text
 
 DEFAULT_SCENARIO = """<f2l_scenario>
   <step id="start" title="A new scenario">
@@ -46,7 +46,7 @@ DEFAULT_SCENARIO = """<f2l_scenario>
 class ScenarioBlock(Free2LinkBlock):
     """A branching situation: read, decide, get feedback, and see where the story goes."""
 
-    block_package = __package__
+    block_package = "free2link_xblocks.scenario"  # its templates/, static/ and workbench/
     block_type = ROOT_TAG
     content_field = "scenario_xml"
     settings_spec = SETTINGS
@@ -57,7 +57,7 @@ class ScenarioBlock(Free2LinkBlock):
     ui_text = staticmethod(ui_text)
     form_of = staticmethod(authoring.scenario_to_form)
     check_form = staticmethod(authoring.check_scenario_form)
-    learner_css = ("common/static/css/parts.css", "static/css/scenario.css")
+    learner_css = ("common/static/css/parts.css", "scenario/static/css/scenario.css")
 
     has_score = True
     has_custom_completion = True
@@ -139,7 +139,7 @@ class ScenarioBlock(Free2LinkBlock):
         return self.fragment(
             html,
             css=list(self.learner_css),
-            js=["common/static/js/free2link.js", "static/js/scenario.js"],
+            js=["common/static/js/free2link.js", "scenario/static/js/scenario.js"],
             init="Free2LinkScenario",
             init_args={"uid": uid},
         )

@@ -15,13 +15,13 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from ..common.base import Free2LinkBlock, bad_request
-from ..common.fields import GeneratedXml
-from ..common.parts import parts_context
-from ..core import authoring
-from ..core import quiz as core
-from ..core.markup import plain_text
-from .text import ui_text
+from .common.base import Free2LinkBlock, bad_request
+from .common.fields import GeneratedXml
+from .common.parts import parts_context
+from .core import authoring
+from .core import quiz as core
+from .core.markup import plain_text
+from .indicator_quiz.text import ui_text
 
 DEFAULT_QUIZ = """<f2l_indicator_quiz>
   <case>
@@ -45,7 +45,7 @@ MAX_KEPT_ANSWERS = 20
 class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     """A short case and a list of candidate indicators: tick those present, then learn why."""
 
-    block_package = __package__
+    block_package = "free2link_xblocks.indicator_quiz"  # its templates/, static/ and workbench/
     block_type = core.ROOT_TAG
     content_field = "quiz_xml"
     settings_spec = core.SETTINGS
@@ -55,7 +55,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     ui_text = staticmethod(ui_text)
     form_of = staticmethod(authoring.quiz_to_form)
     check_form = staticmethod(authoring.check_quiz_form)
-    learner_css = ("common/static/css/parts.css", "static/css/quiz.css")
+    learner_css = ("common/static/css/parts.css", "indicator_quiz/static/css/quiz.css")
 
     display_name = String(display_name="Display name", default="Indicator quiz", scope=Scope.settings)
     weight = Float(display_name="Weight", default=1.0, values={"min": 0}, scope=Scope.settings,
@@ -129,7 +129,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
         return self.fragment(
             html,
             css=list(self.learner_css),
-            js=["common/static/js/free2link.js", "static/js/quiz.js"],
+            js=["common/static/js/free2link.js", "indicator_quiz/static/js/quiz.js"],
             init="Free2LinkIndicatorQuiz",
             init_args={"uid": uid},
         )
