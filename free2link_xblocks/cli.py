@@ -80,7 +80,7 @@ def cmd_validate(args) -> int:
     for name in args.paths:
         lines, errors = validate_path(Path(name), t, args.lang, args.ignore or ())
         for line in lines:
-            print(line)
+            print(course_tools.printable(line))  # names in archives and paths may hold terminal escapes
         total += errors
     return print_verdict(t, total, len(args.paths))
 

@@ -17,6 +17,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -60,15 +61,21 @@ def catalogue_path(source: Path, language: str | None) -> Path:
 
 # ------------------------------------------------------------------ opening a course
 
-def find_course_folder(folder: Path, t) -> Path:
-    """The folder holding ``course.xml``: ``folder`` itself, its ``course/`` or its only subfolder."""
+def find_course_folder(folder: Path, t, shown_as: Path | None = None) -> Path:
+    """The folder holding ``course.xml``: ``folder`` itself, its ``course/`` or its only subfolder.
+
+    ``shown_as`` is the archive an unpacked ``folder`` came from: messages name it, not a temporary folder.
+    """
     if (folder / "course.xml").is_file():
         return folder
     candidates = [p for p in sorted(folder.iterdir()) if p.is_dir() and (p / "course.xml").is_file()]
     if len(candidates) == 1:
         return candidates[0]
+    if shown_as is not None:
+        raise CourseInputError(t.gettext("{path}: no course.xml in the archive, at its top or in one folder below "
+                                         "it").format(path=printable(shown_as)))
     raise CourseInputError(t.gettext("{path}: no course.xml in this folder or in one folder below it").format(
-        path=folder))
+        path=printable(folder)))
 
 
 @contextlib.contextmanager
@@ -78,13 +85,58 @@ def opened_course(path: Path, t):
         yield find_course_folder(path, t)
         return
     if not path.is_file():
-        raise CourseInputError(t.gettext("{path}: no such file or folder").format(path=path))
+        raise CourseInputError(t.gettext("{path}: no such file or folder").format(path=printable(path)))
     with tempfile.TemporaryDirectory(prefix="free2link-") as tmp:
         _unpack(path, Path(tmp), t)
-        yield find_course_folder(Path(tmp), t)
+        yield find_course_folder(Path(tmp), t, shown_as=path)
+
+
+def printable(text) -> str:
+    """A name as it may be printed: control characters (terminal escape sequences) and bytes that are
+    not UTF-8 shown as escapes, so a hostile file name can neither drive the terminal nor crash the output."""
+    text = str(text)
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code <= 0xDFFF or code in (0x2028, 0x2029):
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _unreadable(path: Path, t, reason: str) -> CourseInputError:
+    return CourseInputError(t.gettext("{path}: not a readable course archive (.tar.gz): {reason}").format(
+        path=printable(path), reason=reason))
+
+
+def _check_compression(path: Path, t) -> None:
+    """Refuse, in one line each, what is not a course archive, before ``tarfile`` sees it: an empty or
+    a .zip file, and a gzip stream that is damaged anywhere (its checksum is read only at the end)."""
+    with open(path, "rb") as file:
+        magic = file.read(4)
+    if not magic:
+        raise _unreadable(path, t, t.gettext("the file is empty"))
+    if magic.startswith(b"PK"):
+        raise _unreadable(path, t, t.gettext("this is a .zip file; export the course from Studio as .tar.gz"))
+    if not magic.startswith(b"\x1f\x8b"):
+        return  # an uncompressed or otherwise compressed tar: tarfile says whether it can read it
+    total = 0
+    try:
+        with gzip.open(path, "rb") as stream:
+            while chunk := stream.read(1024 * 1024):
+                total += len(chunk)
+                if total > MAX_UNPACKED_BYTES:
+                    raise CourseInputError(t.gettext("{path}: the archive is too large to be a course").format(
+                        path=printable(path)))
+    except (OSError, EOFError, zlib.error):
+        raise _unreadable(path, t, t.gettext("the file is damaged (its gzip data does not check out)")) from None
 
 
 def _unpack(path: Path, target: Path, t) -> None:
+    _check_compression(path, t)
     try:
         with tarfile.open(path, "r:*") as archive:
             members = archive.getmembers()
@@ -93,9 +145,8 @@ def _unpack(path: Path, target: Path, t) -> None:
                 archive.extractall(target, members=members, filter="data")
             else:  # pragma: no cover - Python without the extraction filters
                 archive.extractall(target, members=members)
-    except (tarfile.TarError, OSError, EOFError, ValueError) as error:
-        raise CourseInputError(t.gettext("{path}: not a readable course archive (.tar.gz): {reason}").format(
-            path=path, reason=str(error) or type(error).__name__)) from None
+    except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error):
+        raise _unreadable(path, t, t.gettext("not a tar archive, or a damaged one")) from None
 
 
 def _check_members(path: Path, members, t) -> None:
@@ -105,10 +156,16 @@ def _check_members(path: Path, members, t) -> None:
         if name.startswith(("/", "\\")) or ".." in Path(name).parts or member.issym() or member.islnk() \
                 or not (member.isfile() or member.isdir()):
             raise CourseInputError(t.gettext("{path}: the archive holds an unsafe entry: {name}").format(
-                path=path, name=name))
+                path=printable(path), name=printable(name)))
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise CourseInputError(t.gettext("{path}: the archive holds a name that is not UTF-8: {name}").format(
+                path=printable(path), name=printable(name))) from None
         total += member.size
     if total > MAX_UNPACKED_BYTES:
-        raise CourseInputError(t.gettext("{path}: the archive is too large to be a course").format(path=path))
+        raise CourseInputError(t.gettext("{path}: the archive is too large to be a course").format(
+            path=printable(path)))
 
 
 # ------------------------------------------------------------------ validation
@@ -130,12 +187,16 @@ def olxcleaner_report(folder: Path, allowed: list[str], shown_as: str, t, ignore
         import olxcleaner
     except ImportError:
         return Report([t.gettext("olxcleaner is not installed: pip install \"free2link-xblocks[validate]\"")], 1)
-    _course, store, _names = olxcleaner.validate(str(folder), steps=8, ignore=list(ignore),
-                                                  allowed_xblocks=allowed)
+    try:
+        _course, store, _names = olxcleaner.validate(str(folder), steps=8, ignore=list(ignore),
+                                                      allowed_xblocks=allowed)
+    except (Exception, RecursionError) as error:  # noqa: BLE001 - a third party's checks on hostile files
+        return Report([t.gettext("{path}: olxcleaner could not check the course ({reason}); fix the errors above "
+                                 "first").format(path=shown_as, reason=type(error).__name__)], 1)
     lines, errors = [], 0
     for error in store.errors:
         where = f"{shown_as}/{_relative(error.filename, folder)}" if error.filename else shown_as
-        lines.append(f"{where}: olxcleaner {error.level} {error.name}: {error.description}")
+        lines.append(printable(f"{where}: olxcleaner {error.level} {error.name}: {error.description}"))
         errors += error.level_val >= 3  # ERROR and CRITICAL
     return Report(lines, errors)
 
@@ -146,7 +207,8 @@ def _relative(filename: str, folder: Path) -> str:
 
 
 def findings_report(findings: list[Finding], shown_as: str, t) -> Report:
-    return Report([f"{shown_as}/{f.format(t.gettext)}" for f in findings], sum(f.is_error for f in findings))
+    return Report([printable(f"{shown_as}/{f.format(t.gettext)}") for f in findings],
+                  sum(f.is_error for f in findings))
 
 
 def validate_course(path: Path, t, language: str | None = None, shown_as: str | None = None,
@@ -154,12 +216,14 @@ def validate_course(path: Path, t, language: str | None = None, shown_as: str | 
     """Every check of one course folder or tarball; ``language`` also checks its catalogue."""
     try:
         with opened_course(path, t) as folder:
-            shown_as = shown_as or (f"{path}:{folder.relative_to(folder.parent)}" if path.is_file() else str(folder))
+            shown_as = shown_as or printable(f"{path}:{folder.relative_to(folder.parent)}" if path.is_file()
+                                             else folder)
             course = load_course(folder, with_html=language is not None)
             report = findings_report(course.findings, shown_as, t)
             if language:
                 merge(report, catalogue_report(course, folder.parent, language, t, shown_as))
-            if not course.errors or course.root_pointer is not None:
+            # olxcleaner follows the same pointers without our limits: not on a course that leaves its folder
+            if (not course.errors or course.root_pointer is not None) and not course.unsafe:
                 allowed = sorted(set(OUR_BLOCK_TYPES) | set(course.advanced_modules))
                 merge(report, olxcleaner_report(folder, allowed, shown_as, t, ignore))
             return report

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from django.utils.safestring import mark_safe
-from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from .common.base import Free2LinkBlock, bad_request
+from .common.actions import learner_action
+from .common.base import Free2LinkBlock, bad_request, clamp_score
 from .common.fields import GeneratedXml
 from .common.parts import parts_context
 from .core import authoring
@@ -102,7 +102,13 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
         return self.attempts > 0
 
     def get_score(self):
-        return Score(self.best_earned or 0, self.max_score())
+        possible = self.max_score()
+        return Score(clamp_score(self.best_earned, possible), possible)
+
+    def _publish_grade(self, score, only_if_higher=None):
+        """Every grade the quiz publishes (answers and rescoring) is clamped to the maximum."""
+        possible = score.raw_possible
+        super()._publish_grade(Score(clamp_score(score.raw_earned, possible), possible), only_if_higher)
 
     def set_score(self, score):
         self.best_earned = int(round(score.raw_earned))
@@ -131,7 +137,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
             css=list(self.learner_css),
             js=["common/static/js/free2link.js", "indicator_quiz/static/js/quiz.js"],
             init="Free2LinkIndicatorQuiz",
-            init_args={"uid": uid},
+            init_args={"uid": uid, "seq": self.action_seq},
         )
 
     def _state(self) -> str:
@@ -221,7 +227,10 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     def _response(self, focus: str, announce: str = "") -> dict:
         return {"html": self._render_body(), "focus": focus, "announce": announce}
 
-    @XBlock.json_handler
+    def current_view(self) -> str:
+        return self._render_body()
+
+    @learner_action
     def submit(self, data, suffix=""):
         """Mark the learner's answer, keep the best score, and answer with the feedback."""
         _ = self._
@@ -250,7 +259,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
         self._publish_grade(self.get_score())
         return self._response("result", _("Your answer has been marked."))
 
-    @XBlock.json_handler
+    @learner_action
     def reset(self, data, suffix=""):
         """Clear the ticks for a new attempt, while attempts remain."""
         _ = self._
@@ -332,10 +341,11 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
             return " ".join(i.id for i in result.with_verdict(verdict)) if result else ""
 
         best = state.get("best_earned")
+        possible = core.max_score(quiz, self.scoring)
         return OrderedDict([
             ("Attempts", attempts),
-            ("Best score", best if best is not None else ""),
-            ("Max score", core.max_score(quiz, self.scoring)),
+            ("Best score", clamp_score(best, possible) if best is not None else ""),
+            ("Max score", possible),
             ("Last score", result.earned if result else ""),
             ("Last answer correct", ("yes" if result.is_correct else "no") if result else ""),
             ("Ticked indicators", " | ".join(plain_text(i.label) for i in quiz.indicators if i.id in answer)),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
-from .common.base import Free2LinkBlock, bad_request
+from .common.actions import learner_action
+from .common.base import Free2LinkBlock, bad_request, clamp_score
 from .common.fields import GeneratedXml
 from .common.parts import parts_context
 from .core import authoring, play
@@ -141,7 +141,7 @@ class ScenarioBlock(Free2LinkBlock):
             css=list(self.learner_css),
             js=["common/static/js/free2link.js", "scenario/static/js/scenario.js"],
             init="Free2LinkScenario",
-            init_args={"uid": uid},
+            init_args={"uid": uid, "seq": self.action_seq},
         )
 
     def _state(self) -> str:
@@ -241,7 +241,11 @@ class ScenarioBlock(Free2LinkBlock):
     def _response(self, focus: str, announce: str = "") -> dict:
         return {"html": self._render_body(), "focus": focus, "announce": announce}
 
-    @XBlock.json_handler
+    def current_view(self) -> str:
+        self._sync_with_content()
+        return self._render_body()
+
+    @learner_action
     def choose(self, data, suffix=""):
         """Record the learner's choice on the current step; answer with its feedback."""
         _ = self._
@@ -250,6 +254,9 @@ class ScenarioBlock(Free2LinkBlock):
         self.check_version(data)
         self._sync_with_content()
         scenario = self.scenario
+        if not self.attempts_left() and not play.is_finished(scenario, self._progress()):
+            # e.g. an edit restarted a learner who had used every attempt: the edit gives none back
+            raise bad_request(_("You have used all your attempts."))
         try:
             progress = play.choose(scenario, self._progress(), step_id, choice_id)
         except play.MoveError as error:
@@ -266,7 +273,7 @@ class ScenarioBlock(Free2LinkBlock):
             self._finish_attempt(scenario)
         return self._response("feedback", _("Feedback on your choice"))
 
-    @XBlock.json_handler
+    @learner_action
     def proceed(self, data, suffix=""):
         """The learner has read the feedback: show the next step or the end."""
         self._sync_with_content()
@@ -275,7 +282,7 @@ class ScenarioBlock(Free2LinkBlock):
         self._store(play.acknowledge(self._progress()))
         return self._response("step")
 
-    @XBlock.json_handler
+    @learner_action
     def back(self, data, suffix=""):
         """Undo the last decision, where the course team allows it."""
         self._sync_with_content()
@@ -287,7 +294,7 @@ class ScenarioBlock(Free2LinkBlock):
             raise bad_request(error.message(self._)) from None
         return self._response("step")
 
-    @XBlock.json_handler
+    @learner_action
     def restart(self, data, suffix=""):
         """Start a new attempt after an end, while attempts remain."""
         self._sync_with_content()
@@ -397,7 +404,8 @@ class ScenarioBlock(Free2LinkBlock):
         attempts = state.get("attempts") or 0
         return OrderedDict([
             ("Attempts", attempts),
-            ("Best score", state.get("best_points") if state.get("best_points") is not None else ""),
+            ("Best score", clamp_score(state.get("best_points"), possible)
+             if state.get("best_points") is not None else ""),
             ("Max score", possible),
             ("Completed", "yes" if attempts else "no"),
             ("Last outcome", (end.title or end.id) if end is not None else ""),

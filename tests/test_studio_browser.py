@@ -75,7 +75,7 @@ def restore(workbench):
     saved = []
 
     def keep(title, file):
-        client = Client(workbench.url, "restorer")
+        client = Client(workbench.url, "staff")
         status_code, html = client.get(re.search(r"/scenario/[^/]+/", scenario_url(workbench, title, "x")).group(0))
         assert status_code == 200
         usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_", html).group(1)
@@ -106,7 +106,7 @@ def test_an_author_builds_a_scenario_with_the_keyboard_fixes_an_error_saves_and_
     from selenium.webdriver.common.keys import Keys
 
     restore(SCENARIO, "40_think_again.xml")
-    url = studio_url(workbench, SCENARIO, "author")
+    url = studio_url(workbench, SCENARIO, "staff")
     driver.get(url)
     wait_for(driver, ".f2l-item")
     remove_everything(driver, "[data-path=nodes]")
@@ -218,7 +218,7 @@ def test_the_olx_mode_the_preview_and_the_removal_dialog(driver, workbench, rest
     from selenium.webdriver.common.keys import Keys
 
     restore(SCENARIO, "40_think_again.xml")
-    driver.get(studio_url(workbench, SCENARIO, "author2"))
+    driver.get(studio_url(workbench, SCENARIO, "instructor"))
     wait_for(driver, ".f2l-item")
     wait_until(driver, lambda d: status(d) == "No problems found.")
     screenshot(driver, "studio-scenario-editor")
@@ -281,7 +281,7 @@ def test_an_author_builds_a_quiz_with_the_keyboard_fixes_an_error_saves_and_a_le
     from selenium.webdriver.common.keys import Keys
 
     restore(QUIZ, "20_phone_keeps_ringing.xml")
-    url = studio_url(workbench, QUIZ, "author")
+    url = studio_url(workbench, QUIZ, "staff")
     driver.get(url)
     wait_for(driver, ".f2l-item")
     remove_everything(driver, "[data-path=case]")

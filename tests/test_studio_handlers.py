@@ -17,6 +17,11 @@ QUIZ_SETTINGS = {"display_name": "Hostess", "weight": "1", "max_attempts": "2", 
 
 
 @pytest.fixture
+def runtime():
+    return RecordingRuntime("author", staff=True)
+
+
+@pytest.fixture
 def scenario(runtime):
     return load_block(runtime, AMIRA)[0]
 

@@ -43,7 +43,9 @@ class Workbench:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.url + "/", timeout=2).read()
+                # A long timeout: the first request loads every scenario, and one sent while that is
+                # under way would see (and leave the tests with) a partial list.
+                urllib.request.urlopen(self.url + "/", timeout=120).read()
                 return self
             except (urllib.error.URLError, ConnectionError, OSError):
                 if self.process.poll() is not None:
@@ -67,28 +69,43 @@ class Workbench:
         return re.findall(rf'href="/scenario/({block_type}\.\d+)/"', index)
 
 
+LEARNER_ACTIONS = {"choose", "proceed", "back", "restart", "submit", "reset"}
+# A block of ours on a workbench page, and its init args (which carry the action token "seq").
+_BLOCK_ARGS = re.compile(r"data-usage='([^']+)' data-block-type='f2l_[a-z_]+'.*?"
+                         r'class="xblock_json_init_args">\s*(\{.*?\})\s*</script>', re.S)
+
+
 class Client:
-    """A browser-like HTTP client: keeps cookies, sends the CSRF header the way our JS does."""
+    """A browser-like HTTP client: keeps cookies, sends the CSRF header the way our JS does, and
+    echoes each block's action token ``seq`` from the last page or answer, as the learner JS does."""
 
     def __init__(self, base_url: str, student: str):
         self.base_url = base_url
         self.student = student
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        self.seqs: dict[str, int] = {}
 
     def get(self, path: str) -> tuple[int, str]:
         sep = "&" if "?" in path else "?"
         try:
             with self.opener.open(f"{self.base_url}{path}{sep}student={self.student}", timeout=30) as response:
-                return response.status, response.read().decode()
+                status, html = response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+        for usage_id, args in _BLOCK_ARGS.findall(html):
+            seq = json.loads(args).get("seq")
+            if isinstance(seq, int):
+                self.seqs[usage_id] = seq
+        return status, html
 
     @property
     def csrf_token(self) -> str:
         return next((c.value for c in self.cookies if c.name == "csrftoken"), "")
 
     def post(self, usage_id: str, handler: str, body, csrf=True, raw=False) -> tuple[int, dict | str]:
+        if not raw and handler in LEARNER_ACTIONS and isinstance(body, dict) and "seq" not in body:
+            body = {**body, "seq": self.seqs.get(usage_id, 0)}
         data = body if raw else json.dumps(body).encode()
         request = urllib.request.Request(
             f"{self.base_url}/handler/{usage_id}/{handler}/?student={self.student}", data=data, method="POST",
@@ -101,6 +118,9 @@ class Client:
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read().decode()
         try:
-            return status, json.loads(text)
+            answer = json.loads(text)
         except ValueError:
             return status, text
+        if isinstance(answer, dict) and isinstance(answer.get("seq"), int):
+            self.seqs[usage_id] = answer["seq"]
+        return status, answer

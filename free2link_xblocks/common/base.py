@@ -16,13 +16,14 @@ from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError, JsonHandlerError
-from xblock.fields import Scope
+from xblock.fields import Dict, Integer, Scope
 
 from ..core.authoring import Located, check_olx
 from ..core.content import content_version
 from ..core.markup import parse_xml
 from ..core.problems import ContentError
 from ..core.settings import parse_setting
+from .actions import studio_handler
 from .text import common_text
 
 PACKAGE = "free2link_xblocks"
@@ -75,8 +76,15 @@ def bad_request(message: str):
     return JsonHandlerError(400, message)
 
 
+def clamp_score(earned, possible):
+    """A score as shown, reported and published: never below 0 nor above the current maximum
+    (a course team may lower the maximum after learners scored)."""
+    return max(0, min(earned or 0, possible))
+
+
 @XBlock.needs("i18n")
 @XBlock.wants("user")
+@XBlock.wants("studio_user_permissions")
 class Free2LinkBlock(XBlock):
     """Base class of our blocks (not registered as a block itself)."""
 
@@ -94,6 +102,10 @@ class Free2LinkBlock(XBlock):
     ui_text = None  # staticmethod: Translator -> dict of every string the block shows
 
     _texts_cache = None  # translated strings, built once per block instance (i.e. per request)
+
+    # The action token (common/actions.py): actions accepted so far, and the last one, for replays.
+    action_seq = Integer(default=0, scope=Scope.user_state, help="Learner actions accepted so far.")
+    last_action = Dict(default={}, scope=Scope.user_state, help="The last accepted action, to answer its replays.")
 
     def texts(self) -> dict:
         if self._texts_cache is None:
@@ -299,7 +311,7 @@ class Free2LinkBlock(XBlock):
         lines = [self._problem_json(p, from_form)["message"] for p in problems if p.problem.is_error]
         return bad_request("\n".join(lines) or self._("The content could not be read."))
 
-    @XBlock.json_handler
+    @studio_handler
     def studio_validate(self, data, suffix=""):
         """Check settings and content as the author types, storing nothing: problems, overview, score."""
         settings, checked, problems, from_form = self._read_studio_request(data)
@@ -325,7 +337,7 @@ class Free2LinkBlock(XBlock):
             answer["form"] = type(self).form_of(checked.model)
         return answer
 
-    @XBlock.json_handler
+    @studio_handler
     def studio_submit(self, data, suffix=""):
         """Store new settings and content, all or nothing: every error is reported, nothing saved."""
         settings, checked, problems, from_form = self._read_studio_request(data)
@@ -334,7 +346,7 @@ class Free2LinkBlock(XBlock):
         self.store_content(checked.model, settings)
         return {"summary": self._("Saved. {summary}").format(summary=self.summary(checked.model))}
 
-    @XBlock.json_handler
+    @studio_handler
     def studio_preview(self, data, suffix=""):
         """The learner view of the content being edited, storing nothing (Studio is for course staff)."""
         settings, checked, problems, from_form = self._read_studio_request(data)
@@ -370,6 +382,18 @@ class Free2LinkBlock(XBlock):
         service = self.runtime.service(self, "user")
         return service.get_current_user() if service is not None else None
 
+    def may_edit(self) -> bool:
+        """Whether the current user may use the Studio editor's handlers.
+
+        In Studio the platform's permission service says whether the user may write to the course;
+        in the LMS (where a learner can reach any handler's URL) only course staff may.
+        """
+        permissions = self.runtime.service(self, "studio_user_permissions")
+        course_key = getattr(self.scope_ids.usage_id, "context_key", None)
+        if permissions is not None and course_key is not None:
+            return bool(permissions.can_write(course_key))
+        return self.is_course_staff()
+
     def is_course_staff(self) -> bool:
         """Course staff see class results under the block; learners never do."""
         user = self.current_user()
@@ -387,9 +411,14 @@ class Free2LinkBlock(XBlock):
     def attempts_left(self) -> bool:
         return not self.max_attempts or self.attempts < self.max_attempts
 
+    def current_view(self) -> str:
+        """The learner's body HTML as it stands (for replayed and refused actions; blocks define it)."""
+        raise NotImplementedError
+
     def score_texts(self, last: int, best: int, possible: int) -> dict:
         """The score lines every block shows; ``attempts_left`` is empty when attempts are unlimited."""
         t = self.translator
+        last, best = clamp_score(last, possible), clamp_score(best, possible)
         left = max(self.max_attempts - self.attempts, 0)
         return {
             "this_attempt": t.ngettext("This attempt: {earned} of {possible} point",
@@ -419,7 +448,8 @@ class Free2LinkBlock(XBlock):
     # ------------------------------------------------------------------ grades and completion
 
     def publish_grade(self, earned: float, possible: float) -> None:
-        self.runtime.publish(self, "grade", {"value": earned, "max_value": possible})
+        """Publish a grade, never above its maximum (nor below 0)."""
+        self.runtime.publish(self, "grade", {"value": clamp_score(earned, possible), "max_value": possible})
 
     def publish_completion(self, completion: float) -> None:
         self.runtime.publish(self, "completion", {"completion": completion})

@@ -235,7 +235,7 @@ def _choice_element(reader: _FormReader, step, choice, index: int, path: str, st
     choice = reader.fields(choice, path, {"id", "label", "feedback", "next", "points", "quality"})
     element = reader.note(etree.SubElement(step, "choice"), path)
     choice_id = reader.text(choice.get("id"), f"{path}.id").strip()
-    if choice_id and choice_id != f"c{index + 1}":
+    if choice_id:  # always written, so that reordering choices later keeps learners' paths
         element.set("id", choice_id)
     element.set("next", reader.text(choice.get("next"), f"{path}.next").strip())
     points = choice.get("points")
@@ -383,7 +383,10 @@ def check_form(form, form_to_element, parse_element) -> Checked:
     olx = etree.tostring(root, encoding="unicode")
     if len(olx) > MAX_CONTENT_CHARS:
         return Checked(None, reader.problems + [Located(Problem(N_("the content is too long to be stored")))])
-    parsed = parse_xml(olx)  # read back, so that every element has a line
+    try:
+        parsed = parse_xml(olx)  # read back, so that every element has a line
+    except ContentError as error:  # e.g. markup nested beyond the parser's depth limit
+        return Checked(None, reader.problems + [Located(p) for p in error.problems], olx)
     model, content_problems = parse_element(parsed)
     paths = _line_paths(root, parsed, reader.paths)
     return Checked(model, reader.problems + [locate(p, paths) for p in content_problems], olx, paths)

@@ -153,7 +153,12 @@ def _parse_choice(element, index, step_id, problems) -> Choice:
         problems.append(Problem(N_("quality must be one of {allowed}, not \"{value}\""),
                                 {"allowed": ", ".join(QUALITIES), "value": quality}, step_id, line))
         quality = None
-    choice_id = (element.get("id") or "").strip() or f"c{index + 1}"
+    choice_id = (element.get("id") or "").strip()
+    if not choice_id:  # a position changes when choices are reordered, and learners' paths would change with it
+        choice_id = f"c{index + 1}"
+        problems.append(Problem(N_("choice {number} has no id=\"...\": it is called {id} by its position, so "
+                                   "reordering or removing choices would change learners' saved paths"),
+                                {"number": index + 1, "id": choice_id}, step_id, line, WARNING))
     return Choice(choice_id, label, feedback, target, points, quality, line)
 
 
@@ -239,10 +244,9 @@ def scenario_to_element(scenario: Scenario, root=None):
         if node.is_end and node.outcome:
             element.set("outcome", node.outcome)
         append_parts(element, node.body)
-        for index, choice in enumerate(node.choices):
+        for choice in node.choices:
             choice_element = etree.SubElement(element, "choice")
-            if choice.id != f"c{index + 1}":
-                choice_element.set("id", choice.id)
+            choice_element.set("id", choice.id)  # always: ids must not depend on the order
             choice_element.set("next", choice.next)
             choice_element.set("points", str(choice.points))
             if choice.quality:
