@@ -10,6 +10,12 @@ from django.urls import reverse
 FORM = re.compile(r'<form class="(f2l-choices|f2l-quiz__form)"([^>]*)>(.*?)</form>', re.S)
 DATA_ATTR = re.compile(r'data-([\w-]+)="([^"]*)"')
 OPTION = re.compile(r'<input type="(?:radio|checkbox)" class="f2l-choices__input"[^>]*value="([^"]*)"')
+INIT_ARGS = re.compile(r'class="xblock-json-init-args">\s*(\{.*?\})\s*</script>', re.S)
+
+
+def action_token(block_part: str) -> int:
+    """The action token (``seq``) the page was rendered with, from the block's JavaScript init arguments."""
+    return json.loads(INIT_ARGS.search(block_part).group(1))["seq"]
 
 
 def unit_url(unit_location) -> str:
@@ -54,6 +60,7 @@ def play_scenario_to_an_end(client, block, page: str, pick=0, limit=40) -> list:
     the list, so the walk always ends."""
     answers, seen = [], {}
     current = block_html(page, block.location)
+    seq = action_token(current)
     for _ in range(limit):
         if 'class="f2l-end"' in current:
             return answers
@@ -62,21 +69,22 @@ def play_scenario_to_an_end(client, block, page: str, pick=0, limit=40) -> list:
         attributes, options = form
         seen[attributes["step"]] = seen.get(attributes["step"], 0) + 1
         index = pick if seen[attributes["step"]] < 3 else (-1 - pick if pick >= 0 else 0)
-        status, answer = post(client, block.location, "choose", {**attributes, "choice": options[index]})
+        status, answer = post(client, block.location, "choose", {**attributes, "choice": options[index], "seq": seq})
         assert status == 200, answer
         answers.append(answer)
-        status, answer = post(client, block.location, "proceed", {})
+        status, answer = post(client, block.location, "proceed", {"seq": answer["seq"]})
         assert status == 200, answer
         answers.append(answer)
-        current = answer["html"]
+        current, seq = answer["html"], answer["seq"]
     raise AssertionError("no end reached")
 
 
 def answer_quiz(client, block, page: str, ticks: int) -> dict:
     """Tick the first ``ticks`` indicators as shown and submit."""
-    attributes, options = form_of(block_html(page, block.location))
+    part = block_html(page, block.location)
+    attributes, options = form_of(part)
     selected = options[:ticks]
     status, answer = post(client, block.location, "submit", {**attributes, "selected": selected,
-                                                               "none": not selected})
+                                                               "none": not selected, "seq": action_token(part)})
     assert status == 200, answer
     return answer
