@@ -51,7 +51,6 @@ def test_a_course_team_save_through_the_cms_handler_updates_the_block(runs, staf
     from xmodule.modulestore.django import modulestore
 
     block = next(b for b in platform_env.our_blocks(runs["en"].id) if b.category == "f2l_scenario")
-    olx = getattr(block, block.content_field)
     payload = platform_env.editor_payload(block, display_name="Edited in Studio", max_attempts=3, weight=2.0)
     status, body = cms_handler(platform_env.client_for(staff), block, "studio_submit", payload)
     assert status == 200, body[:500]
