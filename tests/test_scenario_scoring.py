@@ -264,3 +264,34 @@ def test_validate_of_a_lone_file_warns_with_the_default_pass_mark(tmp_path, caps
     out = capsys.readouterr().out
     assert "warning: a path through the harmful choice b can score 4 of 6 points, at or above the pass mark of 50%" \
         in out and "listed first in 3 of 3" in out
+
+
+# ------------------------------------------------------------------ the shipped course
+
+COURSE = MINI.parents[2] / "courses" / "e-trafficking-early-identification" / "course"
+
+
+def course_scenarios():
+    from free2link_xblocks.core.scenario import parse_scenario_element
+
+    course = load_course(COURSE)
+    return course, [(placed, parse_scenario_element(placed.element)[0]) for placed in course.blocks_of("f2l_scenario")]
+
+
+def test_no_path_through_a_harmful_choice_of_the_course_reaches_its_pass_mark():
+    from free2link_xblocks.core.course import pass_mark
+
+    course, scenarios = course_scenarios()
+    assert pass_mark(course.grading) == 0.6 and len(scenarios) == 8
+    for placed, scenario in scenarios:
+        best = max(best_harmful_scores(scenario).values())
+        assert best < 0.6 * max_score(scenario), placed.element.get("url_name")
+        assert answer_cue_problems(scenario, shuffled=True) == [] and placed.element.get("shuffle") == "true"
+
+
+def test_every_scenario_choice_of_the_course_has_an_explicit_id():
+    _course, scenarios = course_scenarios()
+    for placed, _scenario in scenarios:
+        for step in placed.element.iter("step"):
+            for number, choice in enumerate(step.iter("choice"), start=1):
+                assert choice.get("id") == f"c{number}", (placed.element.get("url_name"), step.get("id"))

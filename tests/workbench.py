@@ -43,7 +43,9 @@ class Workbench:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.url + "/", timeout=2).read()
+                # The first request loads every scenario; a short timeout would send a second
+                # request that loads them again at the same time (a race in the workbench).
+                urllib.request.urlopen(self.url + "/", timeout=120).read()
                 return self
             except (urllib.error.URLError, ConnectionError, OSError):
                 if self.process.poll() is not None:
