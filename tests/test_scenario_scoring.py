@@ -295,3 +295,67 @@ def test_every_scenario_choice_of_the_course_has_an_explicit_id():
         for step in placed.element.iter("step"):
             for number, choice in enumerate(step.iter("choice"), start=1):
                 assert choice.get("id") == f"c{number}", (placed.element.get("url_name"), step.get("id"))
+
+
+# ------------------------------------------------------------------ the rule, checked against every path
+
+def random_scenario(rng):
+    """A small random scenario: steps s0..sN (later steps may loop back with 0 points), two or three ends."""
+    steps = rng.randint(2, 5)
+    ends = [f"e{n}" for n in range(rng.randint(2, 3))]
+    cap = f' harmful_cap="{rng.randint(0, 4)}"' if rng.random() < 0.5 else ""
+    parts = [f"<f2l_scenario{cap}>"]
+    for n in range(steps):
+        parts.append(f'<step id="s{n}" title="S">')
+        for c in range(rng.randint(2, 3)):
+            quality = rng.choice(["good", "partial", "harmful", None])
+            quality_attr = f' quality="{quality}"' if quality else ""
+            if n > 0 and rng.random() < 0.35:  # back into a loop: 0 points
+                parts.append(f'<choice id="c{c}" next="s{rng.randint(0, n)}" points="0"{quality_attr}>'
+                             '<label>x</label><feedback>f</feedback></choice>')
+                continue
+            target = f"s{rng.randint(n + 1, steps - 1)}" if n + 1 < steps and rng.random() < 0.6 else rng.choice(ends)
+            parts.append(f'<choice id="c{c}" next="{target}" points="{rng.randint(0, 3)}"{quality_attr}>'
+                         '<label>x</label><feedback>f</feedback></choice>')
+        parts.append("</step>")
+    parts += [f'<end id="{e}" title="E" points="{rng.randint(0, 3)}"><p>d</p></end>' for e in ends]
+    return "".join(parts) + "</f2l_scenario>"
+
+
+def every_path(scenario, node_id="s0", path=(), visits=None):
+    """Every walk to an end, going round each loop at most twice."""
+    visits = visits or {}
+    node = scenario.node(node_id)
+    if node.is_end:
+        yield path, node
+        return
+    for choice in node.choices:
+        if visits.get((node_id, choice.id), 0) >= 2:
+            continue
+        seen = {**visits, (node_id, choice.id): visits.get((node_id, choice.id), 0) + 1}
+        yield from every_path(scenario, choice.next, path + ((node_id, choice.id),), seen)
+
+
+def test_max_score_and_harmful_scores_agree_with_every_path():
+    import random
+
+    from free2link_xblocks.core.problems import ContentError
+
+    rng = random.Random(14)
+    checked = 0
+    while checked < 400:
+        try:
+            scenario = load_scenario(random_scenario(rng))
+        except ContentError:
+            continue  # e.g. a step no one can reach
+        scores, harmful = [], {}
+        for path, _end in every_path(scenario):
+            earned = play.points(scenario, path)
+            scores.append(earned)
+            for step_id, choice_id in path:
+                if scenario.node(step_id).choice(choice_id).quality == "harmful":
+                    key = (step_id, choice_id)
+                    harmful[key] = max(harmful.get(key, earned), earned)
+        assert max_score(scenario) == max(scores)
+        assert best_harmful_scores(scenario) == harmful
+        checked += 1
