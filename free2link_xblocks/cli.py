@@ -50,7 +50,10 @@ def validate_file(path: Path, translation=None) -> tuple[list[str], int]:
             source=source, tags=", ".join(f"<{tag}>" for tag in VALIDATORS))], 1
     lines, errors = [], 0
     for element in blocks:
-        _model, problems = VALIDATORS[local_name(element)](element)
+        model, problems = VALIDATORS[local_name(element)](element)
+        if local_name(element) == scenario.ROOT_TAG and not any(p.is_error for p in problems):
+            # Outside a course: the default pass mark, and harmful paths are warnings.
+            problems = problems + scenario.scenario_checks(model)
         lines.extend(p.format(source, t.gettext) for p in problems)
         errors += sum(1 for p in problems if p.is_error)
     return lines, errors

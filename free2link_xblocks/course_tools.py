@@ -6,6 +6,11 @@ openedx-demo-course), its gettext catalogues in ``locale/`` (``course.pot``, ``<
 with ``course.xml``, the text translated unit by unit, the course run renamed
 ``<run>_<lang>`` so the four runs can live side by side in one Open edX, and the result
 validated (olxcleaner plus our checks) before the tarball is written.
+
+Notes for course teams (``<p class="f2l-course-team">For course teams: check …</p>``) stay in
+the source, where the course team edits them, but never reach learners: ``build`` takes them
+out of the built course and lists them, with their file and line, in
+``dist/<name>-<lang>-course-team-checklist.md``.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ SOURCE_FOLDER = "course"  # the OLX inside courses/<name>/, and the top folder o
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 SHOWN_UNTRANSLATED = 10  # listed one by one; the rest are counted
 UNTRANSLATED = N_("no translation in {po}: {text}")
+COURSE_TEAM_CLASS = "f2l-course-team"  # marks a note for course teams, never shown to learners
 
 
 class CourseInputError(Exception):
@@ -329,6 +335,53 @@ def translate_course(course: Course, entries: dict, catalogue: str) -> list[Find
     return findings
 
 
+# ------------------------------------------------------------------ notes for course teams
+
+@dataclass
+class CourseTeamNote:
+    path: str
+    line: int | None
+    text: str
+
+
+def is_course_team_note(element) -> bool:
+    return isinstance(element.tag, str) and COURSE_TEAM_CLASS in (element.get("class") or "").split()
+
+
+def take_course_team_notes(root, path: str = "") -> list[CourseTeamNote]:
+    """Remove every course-team note under ``root`` (keeping the text that follows it); return them."""
+    notes = []
+    for element in [e for e in root.iter() if is_course_team_note(e)]:
+        text = " ".join("".join(element.itertext()).split())
+        notes.append(CourseTeamNote(path, element.sourceline, text))
+        _remove_keeping_tail(element)
+    return notes
+
+
+def _remove_keeping_tail(element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if tail.strip():
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def write_checklist(notes: list[CourseTeamNote], path: Path, title: str, t) -> None:
+    """The course team's checklist: every note of the course, where it was, in course order."""
+    lines = [f"# {title}", "", t.gettext("Check each item before publishing the course. These notes are taken out "
+                                         "of the course that learners see."), ""]
+    for note in notes:
+        where = f"{note.path}:{note.line}" if note.line else note.path
+        lines.append(f"- [ ] `{where}`: {note.text}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 # ------------------------------------------------------------------ building tarballs
 
 def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, Report]:
@@ -346,6 +399,7 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
         merge(report, capped_report(problems, shown_as, po, t))
         if report.errors:
             return None, report
+    notes = [note for f in course.files for note in take_course_team_notes(f.root, f.path)]
     with tempfile.TemporaryDirectory(prefix="free2link-build-") as tmp:
         top = Path(tmp) / SOURCE_FOLDER
         write_course(course, source / SOURCE_FOLDER, top, language)
@@ -356,7 +410,13 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
         out_dir.mkdir(parents=True, exist_ok=True)
         tarball = out_dir / built
         write_tarball(top, tarball)
+        write_checklist(notes, checklist_path(out_dir, source, language), t.gettext(
+            "{course} ({language}): checklist for the course team").format(course=source.name, language=language), t)
     return tarball, report
+
+
+def checklist_path(out_dir: Path, source: Path, language: str) -> Path:
+    return out_dir / f"{source.name}-{language}-course-team-checklist.md"
 
 
 def write_course(course: Course, source_folder: Path, top: Path, language: str) -> None:
@@ -441,7 +501,9 @@ def course_blocks(block_type: str, root: str | None = None) -> tuple[tuple[str, 
 
 
 def _translated_copy(element, entries: dict):
+    """A learner's copy of a block: translated, without the notes for course teams."""
     copy = etree.fromstring(etree.tostring(element))
+    take_course_team_notes(copy)
     if not entries:
         return copy
     for unit in text_units(copy):

@@ -18,8 +18,10 @@ from .common.parts import parts_context
 from .core import authoring, play
 from .core.markup import plain_text
 from .core.scenario import (
+    CONTENT_ATTRIBUTES,
     ROOT_TAG,
     SETTINGS,
+    choice_order,
     load_scenario_cached,
     max_score,
     parse_scenario_element,
@@ -50,7 +52,7 @@ class ScenarioBlock(Free2LinkBlock):
     block_type = ROOT_TAG
     content_field = "scenario_xml"
     settings_spec = SETTINGS
-    content_attributes = ("start",)
+    content_attributes = CONTENT_ATTRIBUTES
     parse_content = staticmethod(parse_scenario_element)
     write_content = staticmethod(scenario_to_element)
     load_content = staticmethod(load_scenario_cached)
@@ -71,6 +73,8 @@ class ScenarioBlock(Free2LinkBlock):
                            help="How many times a learner may play to an end; 0 means no limit.")
     allow_back = Boolean(display_name="Allow going back", default=False, scope=Scope.settings,
                          help="Let learners undo their last decision before they reach an end.")
+    shuffle = Boolean(display_name="Shuffle the choices", default=False, scope=Scope.settings,
+                      help="Show each step's choices in an order of each learner's own, stable across reloads.")
     scenario_xml = GeneratedXml(default=DEFAULT_SCENARIO, scope=Scope.content,
                                 help="The scenario graph in its readable OLX form.")
 
@@ -160,14 +164,19 @@ class ScenarioBlock(Free2LinkBlock):
                    "version": self.version}
         scenario = self.scenario
         if state in ("step", "feedback"):
+            progress = self._progress()
             step_id = self.path[-1][0] if state == "feedback" else self.node_id
             step = scenario.node(step_id)
+            if state == "feedback":  # the decision just taken keeps the number it had
+                progress = play.Progress(step_id, progress.path[:-1])
+            offered = self._choices_in_order(step, play.offered_choices(scenario, progress))
+            number = play.decision_number(scenario, progress, step_id)
             context.update({
                 "step": {"id": step.id, "title": step.title, "parts": parts_context(step.body, self.texts())},
-                "choices": [{"id": c.id, "label": c.label} for c in step.choices],
+                "choices": [{"id": c.id, "label": c.label} for c in offered],
                 "can_back": self.allow_back and bool(self.path) and state == "step",
-                "number_text": self.texts()["step_number"].format(
-                    number=len(self.path) + (1 if state == "step" else 0)),
+                "number_text": self.texts()["step_number"].format(number=number) if number else "",
+                "loop_notice": self.texts()["loop_way_on"] if len(offered) < len(step.choices) else "",
             })
             if state == "feedback":
                 decision = play.decisions(scenario, [self.path[-1]])[0]
@@ -178,6 +187,13 @@ class ScenarioBlock(Free2LinkBlock):
         else:
             context.update(self._closed_context())
         return self.render_template("scenario_body.html", context)
+
+    def _choices_in_order(self, step, offered) -> tuple:
+        """The offered choices in the authored order, or in this learner's own order when shuffled."""
+        if not self.shuffle:
+            return offered
+        seed = f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}"
+        return tuple(c for c in choice_order(step, seed) if c in offered)
 
     def _take_notice(self) -> str:
         notice, self.notice = self.notice, ""

@@ -229,7 +229,7 @@ def test_staff_see_the_class_tally_and_learners_do_not(block):
 
 
 def studio_payload(block, **changes):
-    payload = {"display_name": "Edited", "weight": "2", "max_attempts": "3", "allow_back": False,
+    payload = {"display_name": "Edited", "weight": "2", "max_attempts": "3", "allow_back": False, "shuffle": False,
                "olx": block.scenario_xml}
     payload.update(changes)
     return payload

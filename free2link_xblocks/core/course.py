@@ -11,7 +11,9 @@ Our checks, each reported as ``file:line: message``:
 * every pointer leads to a file;
 * every block type that is not one of the platform's own is listed in ``advanced_modules``
   (an error for our types: without it course teams cannot add or edit them in Studio);
-* every graded subsection's ``format`` is an assignment type of the grading policy.
+* every graded subsection's ``format`` is an assignment type of the grading policy;
+* no path through a harmful choice of a scenario reaches the course's pass mark (an error in a
+  graded subsection), and no scenario gives its best options away (answer cues).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class Placed:
     source: str
     element: object
     chapter: object = None
+    sequential: object = None  # the subsection (graded or not) it is in
 
     @property
     def tag(self) -> str | None:
@@ -232,7 +235,8 @@ def is_pointer(element) -> bool:
     return len(element) == 0 and not (element.text or "").strip() and set(element.attrib) == {"url_name"}
 
 
-def _visit(course: Course, element, source: str, with_html: bool, chapter=None, files=(), depth=0) -> None:
+def _visit(course: Course, element, source: str, with_html: bool, chapter=None, sequential=None, files=(),
+           depth=0) -> None:
     """Walk the tree from ``element``; ``files`` are the pointer files that lead here (to catch loops)."""
     tag = local_name(element)
     if depth > MAX_TREE_DEPTH:
@@ -253,10 +257,16 @@ def _visit(course: Course, element, source: str, with_html: bool, chapter=None, 
         return
     if tag == "chapter":
         chapter = element
-    course.elements.append(Placed(source, element, chapter))
+    elif tag == "sequential":
+        sequential = element
+    course.elements.append(Placed(source, element, chapter, sequential))
     if tag in BLOCK_VALIDATORS:
-        _model, problems = BLOCK_VALIDATORS[tag](element)
+        model, problems = BLOCK_VALIDATORS[tag](element)
         course.findings.extend(Finding(source, p) for p in problems)
+        if tag == scenario.ROOT_TAG and not any(p.is_error for p in problems):
+            graded = sequential is not None and sequential.get("graded", "").lower() == "true"
+            checks = scenario.scenario_checks(model, pass_mark(course.grading), graded)
+            course.findings.extend(Finding(source, p) for p in checks)
         return
     if tag == "html" and element.get("filename") and with_html:
         _read_html(course, f"html/{element.get('filename')}.html")
@@ -265,7 +275,7 @@ def _visit(course: Course, element, source: str, with_html: bool, chapter=None, 
             continue
         child_tag = local_name(child)
         if child_tag == "wiki" or not is_pointer(child):
-            _visit(course, child, source, with_html, chapter, files, depth + 1)
+            _visit(course, child, source, with_html, chapter, sequential, files, depth + 1)
             continue
         target = f"{child_tag}/{child.get('url_name')}.xml"
         if course.inside(target) is None:
@@ -295,10 +305,19 @@ def _visit(course: Course, element, source: str, with_html: bool, chapter=None, 
             continue
         loaded = _read_xml(course, target)
         if loaded is not None:
-            _visit(course, loaded, target, with_html, chapter, (*files, source), depth + 1)
+            _visit(course, loaded, target, with_html, chapter, sequential, (*files, source), depth + 1)
 
 
 # ------------------------------------------------------------------ course-wide checks
+
+def pass_mark(grading: dict) -> float:
+    """The lowest grade that passes (the smallest of ``GRADE_CUTOFFS``), or Open edX's default."""
+    cutoffs = grading.get("GRADE_CUTOFFS") if isinstance(grading, dict) else None
+    values = [v for v in (cutoffs or {}).values()
+              if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 1] \
+        if isinstance(cutoffs, dict) else []
+    return min(values) if values else scenario.DEFAULT_PASS_MARK
+
 
 def _check_advanced_modules(course: Course) -> None:
     policy_file = f"policies/{course.run}/policy.json"
