@@ -75,7 +75,7 @@ def bad_request(message: str):
 
 
 @XBlock.needs("i18n")
-@XBlock.wants("user")
+@XBlock.wants("user", "replace_urls")
 class Free2LinkBlock(XBlock):
     """Base class of our blocks (not registered as a block itself)."""
 

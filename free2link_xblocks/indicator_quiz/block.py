@@ -21,6 +21,7 @@ from ..common.parts import parts_context
 from ..core import authoring
 from ..core import quiz as core
 from ..core.markup import plain_text
+from .conventions import QuizConventions
 from .text import ui_text
 
 DEFAULT_QUIZ = """<f2l_indicator_quiz>
@@ -42,7 +43,7 @@ DEFAULT_QUIZ = """<f2l_indicator_quiz>
 MAX_KEPT_ANSWERS = 20
 
 
-class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
+class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
     """A short case and a list of candidate indicators: tick those present, then learn why."""
 
     block_package = __package__
@@ -115,6 +116,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
 
     # ------------------------------------------------------------------ views
 
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         uid = self.dom_id()
         texts = self.texts()
@@ -125,6 +127,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
             "case": parts_context(self.quiz.case, texts),
             "body": self._render_body(),
             "tally": self._tally_context() if self.is_course_staff() else None,
+            "lang": self.content_language(),
         })
         return self.fragment(
             html,
@@ -219,7 +222,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     # ------------------------------------------------------------------ handlers
 
     def _response(self, focus: str, announce: str = "") -> dict:
-        return {"html": self._render_body(), "focus": focus, "announce": announce}
+        return {"html": self.handler_html(self._render_body()), "focus": focus, "announce": announce}
 
     @XBlock.json_handler
     def submit(self, data, suffix=""):
