@@ -81,7 +81,8 @@ class OpenEdxConventions:
         """An overview for the unit page: steps and where each choice leads, ends, the maximum score (for a
         quiz the indicators). The block is played in the LMS and in the editor's preview."""
         outline = self.render_outline(self.model, {}, problems=[])  # no form here to link into
-        html = self.render_template("author_view.html", {"title": self.display_name, "outline": outline})
+        html = self.render_template("author_view.html", {"title": self.display_name, "outline": outline,
+                                                         "lang": self.content_language()})
         frag = Fragment(html)
         frag.add_css_url(self.runtime.local_resource_url(self, "common/static/css/studio.css"))
         return frag
