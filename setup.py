@@ -14,7 +14,8 @@ HERE = Path(__file__).parent
 class BuildWithCatalogues(build_py):
     """Compile translations/<lang>/LC_MESSAGES/text.po into text.mo inside the build, where the LMS reads it.
 
-    The compiler is our own standard-library module, so no gettext tools are needed on the build machine.
+    The compiler is Babel's (a build requirement, pyproject.toml), so no gettext tools are needed on the build
+    machine; i18n_tools is loaded from its file because the package itself is not importable yet.
     """
 
     def run(self):
@@ -52,6 +53,7 @@ setup(
         "XBlock>=5.2,<7",
         "web-fragments>=2.2; python_version<'3.12'",
         "lxml>=4.9",
+        "Babel>=2.12",  # .po/.mo files: free2link i18n, extract and build
         "Django>=4.2,<6",
     ],
     extras_require={

@@ -198,6 +198,23 @@ def test_extract_keeps_translations_and_drops_what_is_gone(source):
     assert entries["Content note"] == "«it» Content note"
 
 
+def test_extract_keeps_an_edited_units_old_translation_as_fuzzy_for_review(source, tmp_path):
+    translate_catalogue(source, "it")
+    break_file(source, "html/intro.html", "Take a break when you need one.", "Take a break whenever you need one.")
+    missing = course_tools.extract(source, T)
+    po = course_tools.catalogue_path(source, "it").read_text(encoding="utf-8")
+    assert ('#, fuzzy\n#| msgid "Take a break when you need one."\nmsgid "Take a break whenever you need one."\n'
+            'msgstr "«it» Take a break when you need one."') in po
+    # Used nowhere until a translator confirms it: still missing, and the build refuses the language.
+    assert missing["it"] == 1 and "Take a break whenever you need one." not in parse_po(po)
+    tarball, report = course_tools.build(source, "it", tmp_path, T)
+    assert tarball is None and "Take a break whenever you need one." in report.lines[0]
+    # Once confirmed (the fuzzy mark removed), it is a translation like any other.
+    path = course_tools.catalogue_path(source, "it")
+    path.write_text(po.replace('#, fuzzy\n#| msgid "Take a break when you need one."\n', ""), encoding="utf-8")
+    assert course_tools.extract(source, T)["it"] == 0
+
+
 # ------------------------------------------------------------------ build
 
 def test_build_writes_importable_tarballs_with_the_same_structure_in_every_language(source, tmp_path):
