@@ -67,6 +67,17 @@ def test_scenario_data_gives_the_feedback_of_the_choice_made_only(runtime):
     assert "Amira stops coming" not in as_json(data) and data["last_score"] == 3 == data["max_score"]
 
 
+def test_scenario_data_after_an_edit_removed_the_learners_step_is_the_first_step(runtime):
+    block = load_block(runtime, AMIRA)[0]
+    runtime.call(block, "choose", {"step": "s1", "choice": "c1"})
+    runtime.call(block, "proceed")
+    edited = load_scenario(AMIRA.replace('next="s2"', 'next="end_good"').replace(
+        AMIRA[AMIRA.index('  <step id="s2"'):AMIRA.index('  <end id="end_good"')], ""))
+    block.scenario_xml = etree.tostring(scenario_to_element(edited), encoding="unicode")
+    data = block.student_view_data()
+    assert data["state"] == "step" and data["step"]["id"] == "s1"
+
+
 def test_quiz_data_has_no_answer_key_before_an_answer(runtime):
     block = load_block(runtime, HOSTESS)[0]
     data = block.student_view_data()

@@ -22,7 +22,9 @@ class ScenarioConventions(OpenEdxConventions):
         step's narrative and choices (labels only), the feedback of the choice just made, or the end reached
         with its debrief. Without a learner (the course blocks API collects it once) that is the first step."""
         scenario = self.scenario
-        progress = self._progress() if self.node_id else play.begin(scenario)
+        progress = self._progress()
+        if not self.node_id or not play.is_consistent(scenario, progress):  # not started, or the content changed
+            progress = play.begin(scenario)  # as student_view will show it (the data changes nothing)
         data = {"display_name": self.display_name, "version": self.version, "max_attempts": self.max_attempts,
                 "attempts": self.attempts, "allow_back": self.allow_back, "max_score": max_score(scenario),
                 "best_score": self.best_points, "state": "step"}
