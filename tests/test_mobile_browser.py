@@ -57,7 +57,7 @@ def click(driver, css):
 
 
 def test_scenario_targets_on_a_phone(phone, workbench):
-    phone.get(scenario_url(workbench, "A job offer on Instagram", "phone"))
+    phone.get(scenario_url(workbench, "A job offer on Instagram", "touch_scenario"))
     wait_for(phone, ".f2l-scenario__body form")
     assert small_targets(phone, ".f2l-scenario") == []
     assert hover_rules(phone) == []
@@ -69,7 +69,7 @@ def test_scenario_targets_on_a_phone(phone, workbench):
 
 
 def test_quiz_targets_on_a_phone(phone, workbench):
-    phone.get(scenario_url(workbench, "The hostess advert", "phone"))
+    phone.get(scenario_url(workbench, "The hostess advert", "touch_quiz"))
     wait_for(phone, ".f2l-quiz__form")
     assert small_targets(phone, ".f2l-quiz") == []
     assert hover_rules(phone) == []
