@@ -27,9 +27,9 @@ from .text import common_text
 
 PACKAGE = "free2link_xblocks"
 COMMON_TEMPLATES = importlib.resources.files(PACKAGE).joinpath("common", "templates")
-# Served files: <block>/static/... of the block itself, or common/static/... shared by all.
 # Workbench only: scenario title -> its place in the index (see ``workbench_scenarios``).
 WORKBENCH_ORDER: dict[str, tuple] = {}
+# Served files: <block>/static/... of the block itself, or common/static/... shared by all.
 _RESOURCE = re.compile(r"^(static|common/static)/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
 
 
