@@ -155,8 +155,17 @@ def cmd_i18n_compile(args) -> int:
     return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a wrong argument exits with status 1 like every other failure (the README's promise),
+    not argparse's 2; the usage and the message still go to stderr."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="free2link", description=__doc__.splitlines()[0])
+    parser = Parser(prog="free2link", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check block XML files, OLX course folders and .tar.gz")
     validate.add_argument("paths", nargs="+", metavar="PATH")

@@ -26,6 +26,7 @@ import zlib
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -147,10 +148,7 @@ def _unpack(path: Path, target: Path, t) -> None:
         with tarfile.open(path, "r:*") as archive:
             members = archive.getmembers()
             _check_members(path, members, t)
-            if hasattr(tarfile, "data_filter"):
-                archive.extractall(target, members=members, filter="data")
-            else:  # pragma: no cover - Python without the extraction filters
-                archive.extractall(target, members=members)
+            archive.extractall(target, members=members, filter="data")  # Python >= 3.11.4
     except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error):
         raise _unreadable(path, t, t.gettext("not a tar archive, or a damaged one")) from None
 
@@ -227,7 +225,7 @@ def validate_course(path: Path, t, language: str | None = None, shown_as: str | 
             course = load_course(folder, with_html=language is not None)
             report = findings_report(course.findings, shown_as, t)
             if language:
-                merge(report, catalogue_report(course, folder.parent, language, t, shown_as))
+                merge(report, language_report(course, folder.parent, language, t, shown_as, path.is_file()))
             # olxcleaner follows the same pointers without our limits: not on a course that leaves its folder
             if (not course.errors or course.root_pointer is not None) and not course.unsafe:
                 allowed = sorted(set(OUR_BLOCK_TYPES) | set(course.advanced_modules))
@@ -235,6 +233,28 @@ def validate_course(path: Path, t, language: str | None = None, shown_as: str | 
             return report
     except CourseInputError as error:
         return Report([str(error)], 1)
+
+
+def built_language(course: Course) -> str | None:
+    """The language a course was built in by ``free2link build`` (run ``<run>_<lang>``), else None."""
+    root = course.elements[0].element if course.elements else None
+    language = root.get("language") if root is not None else None
+    return language if language and (course.run or "").endswith(f"_{language}") else None
+
+
+def language_report(course: Course, source: Path, language: str, t, shown_as: str, archive: bool) -> Report:
+    """``--lang``: a source's catalogue is complete, or a built course is in that language."""
+    built = built_language(course)
+    if built is not None:  # translated and checked when it was built; it has no catalogue of its own
+        if built == language:
+            return Report([], 0)
+        return Report([t.gettext("{path}: this course was built in {built}, not in {language}").format(
+            path=shown_as, built=built, language=language)], 1)
+    if archive:  # unpacked to a temporary folder: there is no catalogue beside it
+        return Report([t.gettext("{path}: --lang checks the catalogue of a course source (courses/<name>) or "
+                                 "that a built course is in that language; this archive is neither").format(
+            path=shown_as)], 1)
+    return catalogue_report(course, source, language, t, shown_as)
 
 
 def merge(report: Report, other: Report) -> None:
@@ -391,6 +411,11 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
     report = findings_report(course.findings, shown_as, t)
     if course.errors:
         return None, report
+    built = built_language(course)
+    if built is not None:
+        merge(report, Report([t.gettext("{path}: already built (in {language}); build from the course source, "
+                                        "courses/<name>").format(path=shown_as, language=built)], 1))
+        return None, report
     if language != SOURCE_LANGUAGE:
         if language not in COURSE_LANGUAGES:
             return None, catalogue_report(course, source, language, t, shown_as)
@@ -475,28 +500,41 @@ def write_tarball(top: Path, tarball: Path) -> None:
 
 # ------------------------------------------------------------------ the workbench
 
+class CourseBlock(NamedTuple):
+    """A course block as the workbench shows it: its title, its OLX, and where it goes in the index."""
+
+    title: str
+    xml: str
+    order: tuple  # (course, module, language, place in the course)
+
+
 @cache
-def course_blocks(block_type: str, root: str | None = None) -> tuple[tuple[str, str], ...]:
-    """(title, OLX) of every ``block_type`` block of every course, in every language with a catalogue.
+def course_blocks(block_type: str, root: str | None = None) -> tuple[CourseBlock, ...]:
+    """Every ``block_type`` block of every course, in every language with a catalogue.
 
     The workbench shows them, so the README's first command plays the real curriculum.
     """
     scenarios = []
-    for source in course_sources(Path(root) if root else None):
+    for course_number, source in enumerate(course_sources(Path(root) if root else None)):
         course = load_course(source / SOURCE_FOLDER)
         placed = course.blocks_of(block_type)
         if course.errors or not placed:
             continue
+        chapters = [p.element for p in course.elements if p.tag == "chapter"]
+        places = {id(p.element): number for number, p in enumerate(course.elements)}
         catalogues = {SOURCE_LANGUAGE: {}, **{lang: read_catalogue(source, lang) for lang in COURSE_LANGUAGES}}
-        for language, entries in catalogues.items():
+        for language_number, (language, entries) in enumerate(catalogues.items()):
             if language != SOURCE_LANGUAGE and not any(value for msgid, value in entries.items() if msgid):
                 continue  # nothing translated yet
             for block in placed:
                 element = _translated_copy(block.element, entries)
                 module = block.chapter.get("display_name", "") if block.chapter is not None else ""
                 module = entries.get(module) or module
-                scenarios.append((f"[{language}] {module} · {element.get('display_name', '')}",
-                                  etree.tostring(element, encoding="unicode")))
+                module_number = chapters.index(block.chapter) if block.chapter in chapters else len(chapters)
+                scenarios.append(CourseBlock(f"[{language}] {module} · {element.get('display_name', '')}",
+                                             etree.tostring(element, encoding="unicode"),
+                                             (course_number, module_number, language_number,
+                                              places[id(block.element)])))
     return tuple(scenarios)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from django.utils.safestring import mark_safe
+from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
@@ -21,6 +22,7 @@ from .common.parts import parts_context
 from .core import authoring
 from .core import quiz as core
 from .core.markup import plain_text
+from .indicator_quiz.conventions import QuizConventions
 from .indicator_quiz.text import ui_text
 
 DEFAULT_QUIZ = """<f2l_indicator_quiz>
@@ -42,7 +44,7 @@ DEFAULT_QUIZ = """<f2l_indicator_quiz>
 MAX_KEPT_ANSWERS = 20
 
 
-class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
+class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
     """A short case and a list of candidate indicators: tick those present, then learn why."""
 
     block_package = "free2link_xblocks.indicator_quiz"  # its templates/, static/ and workbench/
@@ -121,6 +123,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
 
     # ------------------------------------------------------------------ views
 
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         uid = self.dom_id()
         texts = self.texts()
@@ -131,6 +134,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
             "case": parts_context(self.quiz.case, texts),
             "body": self._render_body(),
             "tally": self._tally_context() if self.is_course_staff() else None,
+            "lang": self.content_language(),
         })
         return self.fragment(
             html,
@@ -225,7 +229,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     # ------------------------------------------------------------------ handlers
 
     def _response(self, focus: str, announce: str = "") -> dict:
-        return {"html": self._render_body(), "focus": focus, "announce": announce}
+        return {"html": self.handler_html(self._render_body()), "focus": focus, "announce": announce}
 
     def current_view(self) -> str:
         return self._render_body()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.scorable import ScorableXBlockMixin
 
 from .common.actions import learner_action
 from .common.base import Free2LinkBlock, bad_request, clamp_score
@@ -27,6 +29,7 @@ from .core.scenario import (
     parse_scenario_element,
     scenario_to_element,
 )
+from .scenario.conventions import ScenarioConventions
 from .scenario.text import ui_text
 
 DEFAULT_SCENARIO = """<f2l_scenario>
@@ -45,7 +48,7 @@ DEFAULT_SCENARIO = """<f2l_scenario>
 </f2l_scenario>"""
 
 
-class ScenarioBlock(Free2LinkBlock):
+class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
     """A branching situation: read, decide, get feedback, and see where the story goes."""
 
     block_package = "free2link_xblocks.scenario"  # its templates/, static/ and workbench/
@@ -87,6 +90,7 @@ class ScenarioBlock(Free2LinkBlock):
     last_points = Integer(default=None, scope=Scope.user_state)
     last_path = List(default=[], scope=Scope.user_state, help="The path of the last finished attempt.")
     last_node_id = String(default="", scope=Scope.user_state, help="The end reached by the last finished attempt.")
+    finished_paths = List(default=[], scope=Scope.user_state, help="Recent finished paths, for rescoring.")
     notice = String(default="", scope=Scope.user_state, help="A one-off message for the next view.")
 
     choice_tally = Dict(default={}, scope=Scope.user_state_summary,
@@ -130,6 +134,7 @@ class ScenarioBlock(Free2LinkBlock):
 
     # ------------------------------------------------------------------ views
 
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         self._sync_with_content()
         uid = self.dom_id()
@@ -139,6 +144,7 @@ class ScenarioBlock(Free2LinkBlock):
             "t": self.texts(),
             "body": self._render_body(),
             "tally": self._tally_context() if self.is_course_staff() else None,
+            "lang": self.content_language(),
         })
         return self.fragment(
             html,
@@ -255,7 +261,7 @@ class ScenarioBlock(Free2LinkBlock):
     # ------------------------------------------------------------------ handlers
 
     def _response(self, focus: str, announce: str = "") -> dict:
-        return {"html": self._render_body(), "focus": focus, "announce": announce}
+        return {"html": self.handler_html(self._render_body()), "focus": focus, "announce": announce}
 
     def current_view(self) -> str:
         self._sync_with_content()
@@ -334,6 +340,7 @@ class ScenarioBlock(Free2LinkBlock):
         self.last_points = earned
         self.last_path = [list(p) for p in self.path]
         self.last_node_id = self.node_id
+        self.keep_finished_path(self.path)
         if self.best_points is None or earned > self.best_points:
             self.best_points = earned
         self.publish_grade(self.best_points, max_score(scenario))

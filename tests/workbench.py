@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -42,17 +43,22 @@ class Workbench:
             cwd=self.folder, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
             try:
-                # A long timeout: the first request loads every scenario, and one sent while that is
-                # under way would see (and leave the tests with) a partial list.
-                urllib.request.urlopen(self.url + "/", timeout=120).read()
-                return self
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if self.process.poll() is not None:
-                    break
+                socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+            except OSError:
                 time.sleep(0.3)
+                continue
+            # The first requests arrive together, as a browser's would: each must see every exercise.
+            with ThreadPoolExecutor(3) as pool:
+                self.first_indexes = list(pool.map(self._read_index, range(3)))
+            return self
         self.__exit__()
         raise RuntimeError("workbench did not start:\n" + (self.folder / "server.log").read_text())
+
+    def _read_index(self, _number) -> str:
+        return urllib.request.urlopen(self.url + "/", timeout=120).read().decode()
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:

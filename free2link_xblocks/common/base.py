@@ -28,6 +28,8 @@ from .text import common_text
 
 PACKAGE = "free2link_xblocks"
 COMMON_TEMPLATES = importlib.resources.files(PACKAGE).joinpath("common", "templates")
+# Workbench only: scenario title -> its place in the index (see ``workbench_scenarios``).
+WORKBENCH_ORDER: dict[str, tuple] = {}
 # Served files: <block>/static/... of the block itself, or common/static/... shared by all.
 # Resource paths are relative to the top package, because the blocks' modules sit one level below it
 # (free2link_xblocks.scenario_block): Open edX publishes and serves XBlock resources relative to
@@ -83,7 +85,7 @@ def clamp_score(earned, possible):
 
 
 @XBlock.needs("i18n")
-@XBlock.wants("user")
+@XBlock.wants("user", "replace_urls")
 @XBlock.wants("studio_user_permissions")
 class Free2LinkBlock(XBlock):
     """Base class of our blocks (not registered as a block itself)."""
@@ -199,18 +201,23 @@ class Free2LinkBlock(XBlock):
     @classmethod
     def workbench_scenarios(cls):
         """Every example we ship for this block (the ``workbench/`` files beside it), then every
-        block of this type in the course sources (``courses/``), in each course language."""
+        block of this type in the course sources (``courses/``), in each course language.
+
+        Where each goes in the workbench's index is kept in ``WORKBENCH_ORDER`` (by title): the
+        examples first, then the course by module and language (``workbench_urls``)."""
         folder = importlib.resources.files(cls.block_package).joinpath("workbench")
         scenarios = []
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".xml"):
-                xml = entry.read_text(encoding="utf-8")
-                title = parse_xml(xml, entry.name).get("display_name") or entry.name
-                scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
+        examples = sorted((e for e in folder.iterdir() if e.name.endswith(".xml")), key=lambda e: e.name)
+        for number, entry in enumerate(examples):
+            xml = entry.read_text(encoding="utf-8")
+            title = parse_xml(xml, entry.name).get("display_name") or entry.name
+            WORKBENCH_ORDER[title] = (0, cls.block_type, number)
+            scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
         from ..course_tools import course_blocks  # the course tooling is not needed to render a block
 
-        for title, xml in course_blocks(cls.block_type):
-            scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
+        for block in course_blocks(cls.block_type):
+            WORKBENCH_ORDER[block.title] = (1, *block.order)
+            scenarios.append((block.title, f"<vertical_demo>{block.xml}</vertical_demo>"))
         return scenarios
 
     # ------------------------------------------------------------------ Studio
