@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from ..core.report import GRADES, PROBLEM_GRADES, RESPONSES, ROSTER, build_report, read_module_map
@@ -111,9 +113,51 @@ def _print_problems(problems: list[str], t) -> None:
 
 
 def write_report(data, folder: Path, t, salt: bytes, identify: bool, problems: list[str]) -> Path:
-    """Write report.html and the CSV files into ``folder``; return the page's path."""
+    """Write report.html and the CSV files into ``folder``; return the page's path.
+
+    Everything is written into a temporary folder beside ``folder`` first and moved into place only when
+    all of it was written, so that a failure leaves ``folder`` as it was (a previous week's report stays whole).
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        names = _write_files(data, staging, t, salt, identify, problems)
+        _move_into_place(staging, folder, names)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder / "report.html"
+
+
+def _move_into_place(staging: Path, folder: Path, names: list[str]) -> None:
+    """Move the written files into ``folder``, all or none: a file replaced is put back if a later one fails."""
+    if not folder.exists():
+        staging.rename(folder)  # one step
+        staging.mkdir()  # for the caller's clean-up
+        return
+    backup = staging / ".previous"
+    backup.mkdir()
+    moved = []
+    try:
+        for name in names:
+            target = folder / name
+            if target.exists() or target.is_symlink():
+                if target.is_dir() and not target.is_symlink():
+                    raise IsADirectoryError(21, os.strerror(21), str(target))
+                os.replace(target, backup / name)
+            moved.append(name)
+            os.replace(staging / name, target)
+    except OSError:
+        for name in reversed(moved):
+            if (folder / name).exists() and not (staging / name).exists():
+                os.replace(folder / name, staging / name)
+            if (backup / name).exists():
+                os.replace(backup / name, folder / name)
+        raise
+
+
+def _write_files(data, folder: Path, t, salt: bytes, identify: bool, problems: list[str]) -> list[str]:
+    """Write report.html and every CSV file into ``folder``; return their names."""
     text = report_text(t)
-    folder.mkdir(parents=True, exist_ok=True)
     identities = Identities(data, text, salt, identify)
     tables = build_tables(data, text, identities)
     csv_files = []
@@ -130,9 +174,8 @@ def write_report(data, folder: Path, t, salt: bytes, identify: bool, problems: l
     info = getattr(t, "info", None)  # a gettext catalogue's header names its language
     language = ((info() if info else None) or {}).get("language") or "en"
     page = render(tables, data, text, language, datetime.date.today().isoformat(), notes, problems, more, csv_files)
-    path = folder / "report.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    (folder / "report.html").write_text(page, encoding="utf-8")
+    return [*csv_files, "report.html"]
 
 
 def _pass_note(data, text) -> str:

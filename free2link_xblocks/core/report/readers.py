@@ -49,6 +49,8 @@ _BLOCK_KEY = re.compile(r"^block-v1:(?P<org>[^+]+)\+(?P<course>[^+]+)\+(?P<run>[
                         r"\+block@(?P<id>.+)$")
 _OLD_KEY = re.compile(r"^i4x://(?P<org>[^/]+)/(?P<course>[^/]+)/(?P<type>[^/]+)/(?P<id>[^/]+)")
 PATH_SEPARATOR, LIST_SEPARATOR = " > ", " | "
+OUT_OF_RANGE = N_("column \"{column}\" is outside {low} to {high}; that value was left out")
+OUT_OF_MAX = N_("column \"{column}\" is outside 0 to the maximum in \"{maximum}\"; that value was left out")
 
 # The columns our blocks' generate_report_data yield (see README "Reports").
 ATTEMPTS, BEST, MAX = "attempts", "best score", "max score"
@@ -126,6 +128,11 @@ def read_file(kind: str, path, aggregator: Aggregator, **options) -> FileSummary
             except UnusableFile as exc:
                 table.problems.append(exc.problem)
                 summary.used = False
+            else:
+                if not table.rows_read and not table.rows_skipped:
+                    summary.used = False
+                    table.problems.append(Problem(N_("the file has only its header line: there is no learner in "
+                                                     "it")))
             finally:
                 summary.rows_read, summary.rows_skipped = table.rows_read, table.rows_skipped
                 aggregator.problems.extend((source, p) for p in table.problems)
@@ -211,6 +218,9 @@ def _read_subsection(table, aggregator, line, fields, learner, column, run) -> N
             table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value was "
                                    "left out"), column=table.columns[position])
         return
+    if score is not None and not 0 <= score <= 1:
+        table.problem(line, OUT_OF_RANGE, column=table.columns[position], low=0, high=1)
+        return
     if item is None:
         name = table.columns[position].strip()
         item = column[1] = aggregator.item(run, SUBSECTION, name, title=name, subsection=name)
@@ -283,12 +293,13 @@ def read_problem_grades(table: CsvFile, aggregator: Aggregator, **_options) -> N
     for position, name in enumerate(table.columns):
         if name.strip().casefold().endswith(" (earned)"):
             label = name.strip()[: -len(" (Earned)")].strip()
-            problems.append((position, aggregator.item(run, PROBLEM, label, title=label)))
+            problems.append((position, aggregator.item(run, PROBLEM, label, title=label),
+                             table.column(f"{label} (Possible)")))
     if not problems:
         table.problems.append(Problem(N_("no \"(Earned)\" columns: only grades and enrolment are read from this "
                                          "file"), severity=WARNING))
     for line, fields, learner in _grade_rows(table, aggregator, run, username, email, grade, status):
-        for position, item in problems:
+        for position, item, possible in problems:
             value = fields[position].strip().casefold()
             if not value:
                 continue
@@ -299,8 +310,20 @@ def read_problem_grades(table: CsvFile, aggregator: Aggregator, **_options) -> N
             elif number(value) is None:
                 table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value "
                                        "was left out"), column=table.columns[position])
-            else:
+            elif _within_possible(table, line, fields, position, possible, number(value)):
                 learner.mark(item, COMPLETED)
+
+
+def _within_possible(table, line, fields, position, possible, earned) -> bool:
+    """Earned points between 0 and the problem's possible points (when that column has a number)."""
+    maximum = number(fields[possible].strip()) if possible is not None else None
+    if earned >= 0 and (maximum is None or earned <= maximum):
+        return True
+    if maximum is None:
+        table.problem(line, OUT_OF_RANGE, column=table.columns[position], low=0, high="∞")
+    else:
+        table.problem(line, OUT_OF_MAX, column=table.columns[position], maximum=table.columns[possible])
+    return False
 
 
 # ---------------------------------------------------------------------------------------------- responses
@@ -424,7 +447,7 @@ def _response_row(table, line, columns, fields, learner, kind, item, stats) -> N
     if learner.count_once(facts + 1):
         stats.completed += 1
         best = _score(table, line, columns, fields, state, "best_points" if kind == SCENARIO else "best_earned")
-        stats.add_score(best, number(fields[columns.max]) if fields[columns.max] else None)
+        stats.add_score(*_score_in_range(table, line, columns, fields, best))
     if kind == SCENARIO:
         if columns.counts_harmful and learner.count_once(facts + 2):
             stats.count(_paired(fields[columns.harmful_ids], fields[columns.harmful_labels]))
@@ -441,6 +464,9 @@ def _state(table, line, columns, fields) -> dict:
     except ValueError:
         table.problem(line, N_("the learner state is not valid JSON; it was left out"))
         return {}
+    except RecursionError:  # the C parser's own limit: a state nested thousands deep is no state of ours
+        table.problem(line, N_("the learner state is nested too deeply to be read; it was left out"))
+        return {}
     return state if isinstance(state, dict) else {}
 
 
@@ -454,6 +480,22 @@ def _score(table, line, columns, fields, state, state_name) -> float | None:
         return value
     value = (state or {}).get(state_name)
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _score_in_range(table, line, columns, fields, best) -> tuple[float | None, float | None]:
+    """``(best, max)``, or ``(None, None)`` when either is out of range (reported): a score is never averaged
+    outside 0–100 %."""
+    text = fields[columns.max].strip()
+    maximum = number(text) if text else None
+    if text and (maximum is None or maximum <= 0):
+        table.problem(line, N_("column \"{column}\" is not a number above 0; that value was left out"),
+                      column=table.columns[columns.max])
+        return None, None
+    if best is not None and maximum is not None and not 0 <= best <= maximum:
+        table.problem(line, OUT_OF_MAX, column=table.columns[columns.best] if columns.best < columns.empty
+                      else "state", maximum=table.columns[columns.max])
+        return None, None
+    return best, maximum
 
 
 def _paired(ids: str, labels: str) -> list[tuple[str, str]]:
