@@ -10,6 +10,7 @@ some lines were skipped: they are listed on stderr and in the page), 1 when noth
 from __future__ import annotations
 
 import datetime
+import itertools
 import os
 import shutil
 import sys
@@ -88,9 +89,29 @@ def cmd_report(args) -> int:
     roster_columns = {field: getattr(args, f"roster_{field}") for field in
                       ("user", "organisation", "country", "cohort", "training_date", "name")}
     data = build_report(inputs, pass_mark=pass_mark, modules=modules, roster_columns=roster_columns)
-    problems = [problem.format(source, t.gettext) for source, problem in module_problems + data.problems]
+    try:
+        return _write(args, t, data, ProblemLines(module_problems, data.problems, t.gettext))
+    finally:
+        data.close()
+
+
+class ProblemLines:
+    """Every problem as a line ``file:line: message``, made as it is printed or written (there may be many)."""
+
+    def __init__(self, first: list, log, gettext):
+        self.first, self.log, self.gettext = first, log, gettext
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.log)
+
+    def __iter__(self):
+        for source, problem in itertools.chain(self.first, self.log):
+            yield problem.format(source, self.gettext)
+
+
+def _write(args, t, data, problems) -> int:
     _print_problems(problems, t)
-    if not data.learners:
+    if not len(data.learners):
         print(t.gettext("Nothing usable was found in the input: no report was written."), file=sys.stderr)
         return 1
     try:
@@ -105,8 +126,8 @@ def cmd_report(args) -> int:
     return 0
 
 
-def _print_problems(problems: list[str], t) -> None:
-    for line in problems[:MAX_PROBLEMS_PRINTED]:
+def _print_problems(problems, t) -> None:
+    for line in itertools.islice(problems, MAX_PROBLEMS_PRINTED):
         print(line, file=sys.stderr)
     if len(problems) > MAX_PROBLEMS_PRINTED:
         print(report_text(t)["more_problems"].format(count=len(problems) - MAX_PROBLEMS_PRINTED), file=sys.stderr)

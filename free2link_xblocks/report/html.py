@@ -3,6 +3,7 @@ reads on a 320 px phone. Real tables with captions and header scopes; every valu
 
 from __future__ import annotations
 
+import itertools
 import re
 from html import escape
 
@@ -10,6 +11,7 @@ from .charts import bar_chart, percent
 from .tables import COUNT, GRADE, SHARE, STATUS, STATUS_KEYS, TEXT, Table, stage_label
 
 MAX_PROBLEMS_SHOWN = 200
+MATRIX_SHOWN = 500  # learners in the page's matrix; learners.csv has them all
 STATUS_MARKS = {"status_completed": "✓", "status_started": "◐", "status_not_started": "○", "status_none": "–"}
 STATUS_CLASSES = {"status_completed": "done", "status_started": "doing", "status_not_started": "todo",
                   "status_none": "none"}
@@ -126,7 +128,11 @@ def _matrix(tables, data, text) -> str:
            f'<ul class="legend" aria-labelledby="legend-label">{legend}</ul>'
     if not data.modules:
         body += f'<p class="note">{escape(text["no_modules"])}</p>'
-    return _section("matrix", text["matrix"], body + table_html(tables["learners"], text))
+    matrix = tables["learners"]
+    shown = list(itertools.islice(matrix.rows, MATRIX_SHOWN))
+    if len(matrix.rows) > len(shown):
+        body += f'<p class="note">{escape(text["matrix_capped"].format(count=len(shown), total=len(matrix.rows)))}</p>'
+    return _section("matrix", text["matrix"], body + table_html(matrix, text, rows=shown))
 
 
 def _ranked(tables, name, heading, chart_title, empty, text) -> str:
@@ -146,7 +152,7 @@ def _blocks(tables, data, text) -> str:
 
 
 def _inputs(data, text, problem_lines, more_text, csv_files) -> str:
-    shown = problem_lines[:MAX_PROBLEMS_SHOWN]
+    shown = list(itertools.islice(problem_lines, MAX_PROBLEMS_SHOWN))
     if shown:
         items = "".join(f"<li>{escape(line)}</li>" for line in shown)
         more = f'<p class="note">{escape(more_text)}</p>' if len(problem_lines) > len(shown) else ""

@@ -77,6 +77,8 @@ def report_text(t) -> dict:
         "name": _("Name"),
         "legend": _("Key"),
         "no_modules": _("No module could be found in the input."),
+        "matrix_capped": _("The first {count} of {total} learners are shown, by organisation and country; "
+                           "learners.csv has them all."),
         # blocks
         "blocks": _("Scenarios and quizzes"),
         "blocks_caption": _("Learners who opened and completed each scenario and quiz"),

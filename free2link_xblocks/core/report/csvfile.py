@@ -85,10 +85,10 @@ class CsvFile:
     their line number) and skipped; reading goes on with the next line.
     """
 
-    def __init__(self, path, label: str | None = None):
+    def __init__(self, path, label: str | None = None, problems=None):
         self.path = path
         self.source = label or str(path)
-        self.problems: list[Problem] = []
+        self.problems = [] if problems is None else problems  # anything with append()
         self._stream = None
         self.columns: list[str] = []
         self.index: dict[str, int] = {}
@@ -162,6 +162,10 @@ class CsvFile:
                 previous = self._header_line + reader.line_num
                 continue
             line, previous = previous + 1, self._header_line + reader.line_num
+            if len(fields) == width and line == previous:  # the usual row: as wide as the header, on one line
+                self.rows_read += 1
+                yield line, fields
+                continue
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
             if len(fields) > width and any(f.strip() for f in fields[width:]):
