@@ -45,6 +45,7 @@ setup(
             "*/static/js/*.js",
             "*/workbench/*.xml",
             "translations/*/LC_MESSAGES/*.po",
+            "report/*.structure.json",
             "translations/*/LC_MESSAGES/*.mo",
         ],
     },
@@ -56,6 +57,7 @@ setup(
         "web-fragments>=2.2; python_version<'3.12'",
         "lxml>=4.9",
         "Django>=4.2,<6",
+        "edx-opaque-keys>=2.5",  # the report reads usage keys as the platform writes them
     ],
     extras_require={
         "validate": ["olxcleaner==0.3.0"],

@@ -292,6 +292,7 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
         out_dir.mkdir(parents=True, exist_ok=True)
         tarball = out_dir / built
         write_tarball(top, tarball)
+    write_structure_map(course, language, tarball)
     return tarball, report
 
 
@@ -347,6 +348,46 @@ def write_tarball(top: Path, tarball: Path) -> None:
             else:
                 archive.addfile(info)
     partial.replace(tarball)
+
+
+# ------------------------------------------------------------------ the trainer report's structure map
+
+STRUCTURE_FORMAT = "free2link-structure/1"
+
+
+def structure_map(course: Course, language: str) -> dict:
+    """What ``free2link report`` needs to merge a course's language runs by structure rather than by title: the
+    run, and each module (chapter) with its subsections (their assignment type) and problems and blocks, each
+    with its ``url_name`` (the same in every language) and its name as this language's run shows it."""
+    pointer = course.root_pointer
+    run = f"{course.run}_{language}"
+    modules, subsection = [], ""
+    for placed in course.elements:
+        tag, element = placed.tag, placed.element
+        name = element.get("display_name", "")
+        url_name = element.get("url_name") or Path(placed.source).stem
+        if tag == "chapter":
+            modules.append({"id": url_name, "name": name, "subsections": [], "blocks": []})
+        elif not modules:
+            continue
+        elif tag == "sequential":
+            subsection = url_name
+            graded = element.get("graded") == "true"
+            modules[-1]["subsections"].append({"id": url_name, "name": name,
+                                               "format": element.get("format", "") if graded else ""})
+        elif tag == "problem" or tag in OUR_BLOCK_TYPES:
+            modules[-1]["blocks"].append({"id": url_name, "type": tag, "name": name, "subsection": subsection})
+    return {"format": STRUCTURE_FORMAT, "language": language,
+            "course": f"course-v1:{pointer.get('org')}+{pointer.get('course')}+{run}",
+            "run": f"{pointer.get('org')}_{pointer.get('course')}_{run}", "modules": modules}
+
+
+def write_structure_map(course: Course, language: str, tarball: Path) -> Path:
+    """``<tarball name>.structure.json`` beside the tarball (not in it: Studio imports only the OLX)."""
+    path = tarball.with_name(tarball.name.removesuffix(".tar.gz") + ".structure.json")
+    path.write_text(json.dumps(structure_map(course, language), indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return path
 
 
 # ------------------------------------------------------------------ the workbench

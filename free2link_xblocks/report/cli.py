@@ -18,8 +18,10 @@ import tempfile
 from pathlib import Path
 
 from ..core.report import GRADES, PROBLEM_GRADES, RESPONSES, ROSTER, build_report, read_module_map
-from ..core.report.readers import fraction
+from ..core.report.readers import number
+from ..core.report.structure import StructureError
 from ..i18n import cli_translation
+from .course_structure import bundled, course_structure
 from .csvout import write_problems, write_table
 from .html import MAX_PROBLEMS_SHOWN, render
 from .pseudonyms import new_salt
@@ -48,6 +50,13 @@ def add_parser(subcommands) -> None:
     report.add_argument("--modules", metavar="FILE",
                         help="CSV with columns item,module: which module a section, subsection, problem or "
                              "grade-report column counts under, in module order")
+    report.add_argument("--course", action="append", default=[], metavar="PATH",
+                        help="the course's structure, to merge its language runs by structure: the structure maps "
+                             "free2link build writes beside the tarballs (a .structure.json file or the folder "
+                             "holding them), or a course folder or .tar.gz; default: the Free2Link course's own")
+    report.add_argument("--lang", default="en", metavar="LANG",
+                        help="the language of module and block names when several language runs are merged "
+                             "(default: en)")
     report.add_argument("--identify", action="store_true",
                         help="show usernames, emails and names (default: pseudonyms such as 'Learner 7F3A')")
     report.add_argument("--salt", metavar="TEXT",
@@ -59,6 +68,19 @@ def add_parser(subcommands) -> None:
                         ("training_date", "date"), ("name", "name")):
         roster.add_argument(f"--roster-{flag}-column", dest=f"roster_{field}", metavar="NAME")
     report.set_defaults(func=cmd_report)
+
+
+def parse_pass_mark(text: str) -> float | None:
+    """A fraction in (0, 1] (``0.6``) or a percentage in (0, 100] (``60%``) as a fraction; None otherwise.
+    ``1.5`` or ``150%`` is refused rather than read as 1.5 %."""
+    text = text.strip()
+    percent = text.endswith("%")
+    value = number(text[:-1] if percent else text)
+    if value is None:
+        return None
+    if percent:
+        return value / 100 if 0 < value <= 100 else None
+    return value if 0 < value <= 1 else None
 
 
 def _inputs(args) -> list[tuple[str, str]]:
@@ -80,19 +102,44 @@ def cmd_report(args) -> int:
         return 1
     pass_mark = None
     if args.pass_mark is not None:
-        pass_mark = fraction(args.pass_mark)
+        pass_mark = parse_pass_mark(args.pass_mark)
         if pass_mark is None:
-            print(t.gettext("--pass-mark must be a grade between 0 and 1 (or a percentage), for example 0.6 or "
-                            "60%."), file=sys.stderr)
+            print(t.gettext("--pass-mark must be a fraction above 0 and at most 1 (for example 0.6) or a percentage "
+                            "above 0 and at most 100 (for example 60%); “{value}” is neither.").format(
+                value=args.pass_mark), file=sys.stderr)
             return 1
     modules, module_problems = read_module_map(args.modules) if args.modules else ([], [])
     roster_columns = {field: getattr(args, f"roster_{field}") for field in
                       ("user", "organisation", "country", "cohort", "training_date", "name")}
-    data = build_report(inputs, pass_mark=pass_mark, modules=modules, roster_columns=roster_columns)
+    structures = _structures(args, t)
+    if structures is None:
+        return 1
+    data = build_report(inputs, pass_mark=pass_mark, modules=modules, roster_columns=roster_columns,
+                        structures=structures, language=args.lang)
     try:
         return _write(args, t, data, ProblemLines(module_problems, data.problems, t.gettext))
     finally:
         data.close()
+
+
+def _structures(args, t) -> list[dict] | None:
+    """The structure maps of ``--course`` (None after a message if one cannot be read), else the bundled ones."""
+    if not args.course:
+        return bundled()
+    maps = []
+    for given in args.course:
+        try:
+            maps += course_structure(Path(given), t)
+        except StructureError as exc:
+            print(exc.problem.format(given, t.gettext), file=sys.stderr)
+            return None
+    languages = {run.get("language") for run in maps}
+    if args.lang not in languages and languages - {""}:
+        print(t.gettext("--lang {lang}: the course structure has no run in that language (it has: {languages})."
+                        ).format(lang=args.lang, languages=", ".join(sorted(lang for lang in languages if lang))),
+              file=sys.stderr)
+        return None
+    return maps
 
 
 class ProblemLines:

@@ -54,6 +54,8 @@ def build_tables(data: ReportData, text: dict, identities: Identities) -> dict[s
         if data.groups.get(attribute):
             tables[f"by_{attribute}"] = _groups(data.groups[attribute], text, heading, column, data.pass_rule)
     tables["learners"] = _learners(data, text, identities)
+    if data.timeline:
+        tables["completion_over_time"] = _timeline(data, text)
     tables["blocks"] = Table("blocks", text["blocks_caption"],
                              [text["block"], text["kind"], text["opened"], text["completed_by"], text["mean_score"]],
                              [TEXT, TEXT, COUNT, COUNT, SHARE],
@@ -166,6 +168,15 @@ class _LearnerCells:
             if pass_rule:
                 cells.append(verdicts[row.passed])
             yield cells
+
+
+def _timeline(data: ReportData, text: dict) -> Table:
+    """One row per grade report of a run with reports of several dates: the share who completed each module."""
+    rows = [[run, date, learners, *[None if done is None or not learners else done / learners for done in completed]]
+            for run, date, learners, completed in data.timeline]
+    return Table("completion_over_time", text["timeline_caption"],
+                 [text["run"], text["date"], text["learners"], *data.modules],
+                 [TEXT, TEXT, COUNT] + [SHARE] * len(data.modules), rows)
 
 
 def _ranked(ranked, name, caption, columns, text) -> Table:

@@ -17,6 +17,7 @@ from ..problems import N_, Problem
 from .csvfile import CsvFile, UnusableFile
 from .model import BYTES_PER_PARTITION, Aggregator
 from .readers import GRADES, PROBLEM_GRADES, RESPONSES, ROSTER, read_file, route_roster
+from .structure import applicable, module_mapping
 from .summary import ReportData, summarise
 
 MAX_PARTITIONS = 512  # open files while reading
@@ -25,10 +26,13 @@ __all__ = ["GRADES", "PROBLEM_GRADES", "RESPONSES", "ROSTER", "ReportData", "bui
 
 
 def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str, str]] | None = None,
-                 roster_columns: dict | None = None, partitions: int | None = None) -> ReportData:
+                 roster_columns: dict | None = None, partitions: int | None = None,
+                 structures: list[dict] | None = None, language: str = "en") -> ReportData:
     """Read ``inputs`` (``(kind, path)`` pairs, any order) and summarise them.
 
-    What is read about learners waits on disk in ``partitions`` parts (by default one per 8 MB of
+    ``structures`` are the structure maps of the course's runs (see structure.py): the runs of the exports
+    merge by structure, with module and block names in ``language``; ``modules`` (the ``--modules`` file)
+    comes first. What is read about learners waits on disk in ``partitions`` parts (by default one per 8 MB of
     input), so that memory does not grow with the number of learners or rows."""
     inputs = list(inputs)
     aggregator = Aggregator(partitions or _partitions_for(inputs))
@@ -49,7 +53,10 @@ def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str
         else:
             read_file(kind, path, aggregator, roster_columns=roster_columns)
     route_roster(aggregator)
-    return summarise(aggregator, pass_mark=pass_mark, modules=modules)
+    pairs, titles = module_mapping(applicable(structures or [], aggregator.runs), language)
+    for (_kind, block_id), stats in aggregator.blocks.items():
+        stats.title = titles.get(block_id, stats.title)
+    return summarise(aggregator, pass_mark=pass_mark, modules=(modules or []) + pairs)
 
 
 def _partitions_for(inputs) -> int:

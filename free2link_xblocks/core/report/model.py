@@ -254,6 +254,7 @@ class Aggregator:
         self.items: dict[tuple, Item] = {}
         self.item_list: list[Item] = []
         self.layouts: list[list] = []  # per grade-type file: the item (or None) of each graded column
+        self.snapshots: list[tuple] = []  # per grade report: (run, date, layout, {status codes: rows})
         self.blocks: dict[tuple, BlockStats] = {}
         self.runs: dict[str, None] = {}  # in the order first seen
         self.subsection_chapters: dict[tuple[str, str], str] = {}  # (run, subsection) -> chapter

@@ -21,6 +21,9 @@ import operator
 import re
 from pathlib import Path
 
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import UsageKey
+
 from ..problems import N_, WARNING, Problem
 from .csvfile import CsvFile, UnusableFile
 from .model import (
@@ -49,11 +52,10 @@ GRADE_REPORT_TAIL = ("cohort name", "team name", "enrollment track", "verificati
                      "certificate delivered", "certificate type", "enrollment status")
 YES = {"y", "yes", "true", "1"}
 _SUBSECTION_COLUMN = re.compile(r"^(?P<type>.+?) (?P<number>\d+): (?P<name>.+)$")
-_REPORT_FILE = re.compile(r"^(?P<run>.+?)_(?:problem_grade_report|grade_report)_\d{4}-\d{2}-\d{2}-\d{4}")
-_BLOCK_KEY = re.compile(r"^block-v1:(?P<org>[^+]+)\+(?P<course>[^+]+)\+(?P<run>[^+]+)\+type@(?P<type>[^+]+)"
-                        r"\+block@(?P<id>.+)$")
-_OLD_KEY = re.compile(r"^i4x://(?P<org>[^/]+)/(?P<course>[^/]+)/(?P<type>[^/]+)/(?P<id>[^/]+)")
+_REPORT_FILE = re.compile(r"^(?P<run>.+?)_(?:problem_grade_report|grade_report)_"
+                          r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<hour>\d{2})(?P<minute>\d{2})")
 PATH_SEPARATOR, LIST_SEPARATOR = " > ", " | "
+PATTERNS_KEPT = 100_000  # distinct rows of one grade report counted for completion over time
 OUT_OF_RANGE = N_("column \"{column}\" is outside {low} to {high}; that value was left out")
 OUT_OF_MAX = N_("column \"{column}\" is outside 0 to the maximum in \"{maximum}\"; that value was left out")
 
@@ -103,13 +105,23 @@ def run_from_file_name(path: Path) -> str:
     return match.group("run") if match else path.stem
 
 
+def date_from_file_name(path: Path) -> str | None:
+    """When the LMS made the report, from its file name (``…_grade_report_2026-04-01-1015.csv``)."""
+    match = _REPORT_FILE.match(path.name)
+    return f"{match.group('date')} {match.group('hour')}:{match.group('minute')}" if match else None
+
+
 def block_from_key(block_key: str, location: str) -> tuple[str | None, str, str]:
-    """``(kind, run, block id)`` from a usage key; kind is None for blocks that are not ours."""
-    match = _BLOCK_KEY.match(block_key.strip()) or _OLD_KEY.match(block_key.strip())
-    if match:
-        parts = match.groupdict()
-        run = "_".join(p for p in (parts["org"], parts["course"], parts.get("run")) if p)
-        return BLOCK_TYPES.get(parts["type"]), run, parts["id"]
+    """``(kind, run, block id)`` from a usage key (read with edx-opaque-keys, as the platform writes them); kind is
+    None for blocks that are not ours; the run is ``ORG_COURSE_RUN`` as in the LMS's file names."""
+    try:
+        key = UsageKey.from_string(block_key.strip())
+    except InvalidKeyError:
+        key = None
+    if key is not None:
+        course = key.course_key
+        run = "_".join(part for part in (course.org, course.course, course.run) if part)
+        return BLOCK_TYPES.get(key.block_type), run, key.block_id
     for block_type, kind in BLOCK_TYPES.items():
         if block_type in block_key or block_type in location:
             return kind, "", block_key.strip()
@@ -232,7 +244,18 @@ def read_grades(table: CsvFile, aggregator: Aggregator, **_options) -> None:
             codes += plain_codes
         return bytes(codes)
 
-    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of)
+    # each grade report alone, for completion over time when a run has reports of several dates
+    patterns: dict[bytes, int] = {}
+
+    def counted(line, fields) -> bytes:
+        codes = codes_of(line, fields)
+        if codes in patterns or len(patterns) < PATTERNS_KEPT:
+            patterns[codes] = patterns.get(codes, 0) + 1
+        return codes
+
+    aggregator.snapshots.append((run, date_from_file_name(Path(table.source)), len(aggregator.layouts) - 1,
+                                 patterns))
+    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, counted)
 
 
 def _cells_of(positions):
@@ -543,14 +566,15 @@ def _response_block(aggregator, columns, fields, fallback_run, kind=None):
     location = fields[columns.location].strip() if columns.location is not None else ""
     found, run, block_id = block_from_key(block_key, location)
     kind = kind or found
-    if kind is None:
-        return None, None, None
     run = run or fallback_run
     path = [part.strip() for part in location.split(PATH_SEPARATOR)] if location else []
-    # location is "Course > Section > Subsection > Unit > Block": the section is the module
+    # location is "Course > Section > Subsection > Unit > Block": the section is the module. Every block's
+    # location counts, ours or not: it places the grade reports' subsections and problems in their module.
     chapter = path[1] if len(path) >= 3 else ""
     subsection = path[2] if len(path) >= 4 else ""
     aggregator.note_location(run, subsection, chapter)
+    if kind is None:
+        return None, None, None
     title = _cell(fields, columns.title) or (path[-1] if path else block_id)
     item = aggregator.item(run, kind, block_key or location, title=title, subsection=subsection, chapter=chapter,
                            group=block_id)

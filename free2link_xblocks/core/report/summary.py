@@ -113,6 +113,7 @@ class ReportData:
     unenrolled: int = 0
     figures: dict = field(default_factory=dict)
     spill: object = None  # the temporary folder the learners' rows and the problems wait in
+    timeline: list = field(default_factory=list)  # completion per module per date (see _timeline)
 
     def close(self) -> None:
         if self.spill is not None:
@@ -215,7 +216,29 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
         files=aggregator.files, pass_rule=pass_rule, pass_mark=pass_mark, other_rows=aggregator.other_rows)
     data.spill = aggregator.spill
     totals.finish(data, pass_rule)
+    data.timeline = _timeline(aggregator, layout, len(names))
     return data
+
+
+def _timeline(aggregator: Aggregator, layout, module_count: int) -> list[tuple]:
+    """Completion per module per date, for each run with grade reports of two or more dates:
+    ``(run, date, learners, [learners who completed each module, None where the run has none of it])``.
+    Each report is counted alone, as it was on its date."""
+    dates: dict[str, set] = {}
+    for run, date, _layout, _patterns in aggregator.snapshots:
+        if date:
+            dates.setdefault(run, set()).add(date)
+    timeline = []
+    for run, date, layout_id, patterns in aggregator.snapshots:
+        if not date or len(dates.get(run, ())) < 2:
+            continue
+        completed: list = [None] * module_count
+        for codes, count in patterns.items():
+            for index, status in enumerate(layout.file_progress(run, layout_id, codes)):
+                if status is not None:
+                    completed[index] = (completed[index] or 0) + (count if status == COMPLETED else 0)
+        timeline.append((run, date, sum(patterns.values()), completed))
+    return sorted(timeline, key=lambda entry: (list(aggregator.runs).index(entry[0]), entry[1]))
 
 
 class _Totals:
@@ -549,6 +572,22 @@ class _Layout:
             if len(self.row_cache) < self.CACHE_LIMIT:
                 self.row_cache[pattern] = found
         return found
+
+    def file_progress(self, run: str, layout_id: int, codes: bytes) -> list:
+        """Module statuses as one grade-type row shows them, over that file's items only (None: the file has
+        none of the module)."""
+        _run, places, _first = self.layouts[layout_id]
+        modules = self.run_items.get(run, [])
+        statuses: list = [None] * self.module_count
+        done = [True] * self.module_count
+        for place, code in zip(places, codes, strict=False):
+            if place is None or code == NOT_AVAILABLE:
+                continue
+            module = modules[place]
+            progress_made = STARTED if code in (STARTED, COMPLETED) else NOT_STARTED
+            statuses[module] = progress_made if statuses[module] is None else max(statuses[module], progress_made)
+            done[module] = done[module] and code == COMPLETED
+        return [COMPLETED if status is not None and done[m] else status for m, status in enumerate(statuses)]
 
     def _work_out(self, run: str, progress: bytes):
         """A module is completed when every item of it in the run is; "not available" items do not count."""
