@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.report.model import COMPLETED, NOT_STARTED, STARTED
-from ..core.report.summary import TOP, GroupRow, ReportData
+from ..core.report.summary import TOP, GroupRow, LearnerRow, ReportData
 from .pseudonyms import StreamedCodes
 
 TEXT, COUNT, SHARE, GRADE, STATUS = "text", "count", "share", "grade", "status"
@@ -151,22 +151,29 @@ class _LearnerCells:
                                                            (False, text["no"]))}
         places: dict = {}
         patterns: dict = {}
-        for partition, index, row in self.data.learners.placed():
-            place = places.get((row.organisation, row.country))
+        identify, code, template = identities.identify, identities.codes.code, identities.template
+        # rows as they wait on disk (tuples in LearnerRow's order), read by position: no object a row
+        key_at, org_at, country_at, modules_at, grade_at, passed_at = (LearnerRow._fields.index(name) for name in (
+            "key", "organisation", "country", "modules", "grade", "passed"))
+        for partition, index, row in self.data.learners.placed_tuples():
+            place = places.get((row[org_at], row[country_at]))
             if place is None:
-                place = [safe(row.organisation), safe(row.country)]
+                place = [safe(row[org_at]), safe(row[country_at])]
                 if len(places) < 100_000:
-                    places[(row.organisation, row.country)] = place
-            modules = tuple(row.modules)
-            statuses = patterns.get(modules)
+                    places[(row[org_at], row[country_at])] = place
+            statuses = patterns.get(row[modules_at])
             if statuses is None:
-                statuses = [status(value) for value in modules]
+                statuses = [status(value) for value in row[modules_at]]
                 if len(patterns) < 100_000:
-                    patterns[modules] = statuses
-            cells = [safe(identities.label(partition, index, row)), *map(safe, identities.cells(row)), *place,
-                     *statuses, grade(row.grade)]
+                    patterns[row[modules_at]] = statuses
+            cells = [safe(template.format(code=code(partition, index, row[key_at])))]
+            if identify:
+                cells += map(safe, identities.cells(LearnerRow(*row)))
+            cells += place
+            cells += statuses
+            cells.append(grade(row[grade_at]))
             if pass_rule:
-                cells.append(verdicts[row.passed])
+                cells.append(verdicts[row[passed_at]])
             yield cells
 
 

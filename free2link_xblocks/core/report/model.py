@@ -179,9 +179,9 @@ class Partitions:
         buffer = self.buffers[number]
         buffer.append(event)
         if len(buffer) >= self.batch:
-            self._flush(number)
+            self.flush(number)
 
-    def _flush(self, number: int) -> None:
+    def flush(self, number: int) -> None:
         buffer = self.buffers[number]
         if buffer:
             pickle.dump(buffer, self.streams[number], protocol=pickle.HIGHEST_PROTOCOL)
@@ -190,7 +190,7 @@ class Partitions:
 
     def finish(self) -> None:
         for number in range(self.count):
-            self._flush(number)
+            self.flush(number)
             self.streams[number].close()
 
     def read(self, number: int):

@@ -228,34 +228,39 @@ def read_grades(table: CsvFile, aggregator: Aggregator, **_options) -> None:
     offset, positions = len(numbered), [position for position, _item in numbered]
     known, plain_known, plain_cells = scores.known, plain_scores.known, _cells_of(plain_positions)
 
+    # each grade report alone, for completion over time when a run has reports of several dates
+    patterns: dict[bytes, int] = {}
+    pending = [None in layout]  # a column added by hand still waits for its first score
+
+    known_get, plain_get = known.get, plain_known.get
+
     def codes_of(line, fields) -> bytes:
-        codes = list(map(known.get, cells(fields)))
-        if None in codes:  # a value seen for the first time, or a problem
-            codes = scores.codes(line, fields, cells(fields), positions)
+        try:  # every value already known: all in C
+            codes = bytes(map(known_get, cells(fields)))
+        except TypeError:  # a value seen for the first time, or a problem
+            codes = bytes(scores.codes(line, fields, cells(fields), positions))
         if plain_positions:
-            plain_codes = list(map(plain_known.get, plain_cells(fields)))
-            if None in plain_codes:
-                plain_codes = plain_scores.codes(line, fields, plain_cells(fields), plain_positions)
-            if None in layout:
+            try:
+                plain_codes = bytes(map(plain_get, plain_cells(fields)))
+            except TypeError:
+                plain_codes = bytes(plain_scores.codes(line, fields, plain_cells(fields), plain_positions))
+            if pending[0]:
                 for number, code in enumerate(plain_codes):
                     if code and layout[offset + number] is None:  # a column added by hand counts from its first score
                         name = table.columns[plain_positions[number]].strip()
                         layout[offset + number] = aggregator.item(run, SUBSECTION, name, title=name, subsection=name)
+                pending[0] = None in layout
             codes += plain_codes
-        return bytes(codes)
-
-    # each grade report alone, for completion over time when a run has reports of several dates
-    patterns: dict[bytes, int] = {}
-
-    def counted(line, fields) -> bytes:
-        codes = codes_of(line, fields)
-        if codes in patterns or len(patterns) < PATTERNS_KEPT:
-            patterns[codes] = patterns.get(codes, 0) + 1
+        count = patterns.get(codes)
+        if count is not None:
+            patterns[codes] = count + 1
+        elif len(patterns) < PATTERNS_KEPT:
+            patterns[codes] = 1
         return codes
 
     aggregator.snapshots.append((run, date_from_file_name(Path(table.source)), len(aggregator.layouts) - 1,
                                  patterns))
-    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, counted)
+    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of)
 
 
 def _cells_of(positions):
@@ -360,7 +365,8 @@ def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of) 
         table.column("Cohort Name")
     roster_emails = aggregator.roster_emails
     counter = aggregator.learners_seen
-    add = aggregator.partitions.add
+    partitions = aggregator.partitions
+    buffers, count, batch, flush = partitions.buffers, partitions.count, partitions.batch, partitions.flush
     verdicts, states, missing = dict(VERDICTS), dict(ENROLMENT), object()
     verdict = active = None
     seen = False
@@ -372,6 +378,8 @@ def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of) 
             table.rows_skipped += 1
             continue
         key = name.casefold() or "@" + mail.casefold()
+        if key == name:
+            key = name  # one string, written once
         if roster_emails and mail and mail.casefold() in roster_emails:
             roster_emails[mail.casefold()] = roster_emails[mail.casefold()] or key
         counter += 1
@@ -392,8 +400,12 @@ def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of) 
             active = states.get(fields[status], missing)
             if active is missing:
                 active = _active(fields[status])
-        add(key, (GRADE_EVENT, key, name, mail, run, value, verdict, active,
-                  fields[cohort].strip() if cohort is not None else "", counter, layout, codes_of(line, fields)))
+        number = hash(key) % count  # Partitions.add, written out: this runs for every row
+        buffer = buffers[number]
+        buffer.append((GRADE_EVENT, key, name, mail, run, value, verdict, active,
+                       fields[cohort].strip() if cohort is not None else "", counter, layout, codes_of(line, fields)))
+        if len(buffer) >= batch:
+            flush(number)
     aggregator.learners_seen = counter
     aggregator.verdicts_seen = aggregator.verdicts_seen or seen
 
@@ -449,11 +461,11 @@ def read_problem_grades(table: CsvFile, aggregator: Aggregator, **_options) -> N
 
     def codes_of(line, fields) -> bytes:
         fields.append("")
-        codes = list(map(known.get, zip(earned_cells(fields), possible_cells(fields), strict=True)))
-        if None in codes:  # a value seen for the first time, or a problem
+        try:  # every pair already known: all in C
+            return bytes(map(known.get, zip(earned_cells(fields), possible_cells(fields), strict=True)))
+        except TypeError:  # a value seen for the first time, or a problem
             pairs = list(zip(earned_cells(fields), possible_cells(fields), strict=True))
-            codes = scores.codes(line, fields, pairs, earned)
-        return bytes(codes)
+            return bytes(scores.codes(line, fields, pairs, earned))
 
     _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of)
 
@@ -514,10 +526,20 @@ class _ResponseColumns:
         if not self.ours and self.state is None:
             raise UnusableFile(Problem(N_("neither the columns of our blocks' reports (for example \"Completed\", "
                                           "\"Missed ids\") nor \"state\" are in this file; the file was skipped")))
+        self.pairs: dict[tuple[str, str], tuple] = {}
         if not self.ours:
             table.problems.append(Problem(N_("the columns of our blocks' reports are missing: progress is read "
                                              "from the learner state, and missed indicators and harmful choices "
                                              "cannot be counted"), severity=WARNING))
+
+    def paired(self, ids: str, labels: str) -> tuple:
+        """:func:`_paired`, remembered: learners miss the same few indicators and take the same few choices."""
+        found = self.pairs.get((ids, labels))
+        if found is None:
+            found = tuple(_paired(ids, labels))
+            if len(self.pairs) < 50_000:
+                self.pairs[(ids, labels)] = found
+        return found
 
 
 def read_responses(table: CsvFile, aggregator: Aggregator, **_options) -> None:
@@ -528,6 +550,8 @@ def read_responses(table: CsvFile, aggregator: Aggregator, **_options) -> None:
     fallback_run = Path(table.source).stem
     username_at, key_at = columns.username, columns.block_key if columns.block_key is not None else columns.empty
     counter = aggregator.learners_seen
+    partitions = aggregator.partitions
+    buffers, count, batch, flush = partitions.buffers, partitions.count, partitions.batch, partitions.flush
     for line, fields in table.rows():
         fields.append("")
         key = fields[key_at].strip()
@@ -548,8 +572,13 @@ def read_responses(table: CsvFile, aggregator: Aggregator, **_options) -> None:
             continue
         counter += 1
         learner = username.casefold()
-        aggregator.event(learner, _response_event(table, line, columns, fields, learner, username, kind, item, stats,
-                                                  counter))
+        if learner == username:
+            learner = username  # one string, written once
+        number = hash(learner) % count  # Partitions.add, written out: this runs for every row
+        buffer = buffers[number]
+        buffer.append(_response_event(table, line, columns, fields, learner, username, kind, item, stats, counter))
+        if len(buffer) >= batch:
+            flush(number)
     aggregator.learners_seen = counter
 
 
@@ -608,9 +637,9 @@ def _response_event(table, line, columns, fields, key, username, kind, item, sta
         best = _score(table, line, columns, fields, state, "best_points" if kind == SCENARIO else "best_earned")
         best, maximum = _score_in_range(table, line, columns, fields, best)
         if kind == SCENARIO and columns.counts_harmful:
-            pairs = _paired(fields[columns.harmful_ids], fields[columns.harmful_labels])
+            pairs = columns.paired(fields[columns.harmful_ids], fields[columns.harmful_labels])
         elif kind == QUIZ and columns.counts_missed:
-            pairs = _paired(fields[columns.missed_ids], fields[columns.missed_labels])
+            pairs = columns.paired(fields[columns.missed_ids], fields[columns.missed_labels])
     return (RESPONSE_EVENT, key, username, order, item.index, status, stats.index, completed, best, maximum, pairs)
 
 

@@ -133,9 +133,9 @@ class LearnerRows:
         self.sizes: list[int] = []
         self.count = 0
 
-    def add_partition(self, rows: list) -> None:
-        """Sort one partition's rows and keep them on disk, each with its place in the order (compared in C)."""
-        ordered = sorted(((_row_order(row), row) for row in rows), key=_first)
+    def add_partition(self, ordered: list) -> None:
+        """Sort one partition's ``(place, row)`` pairs and keep them on disk (places are unique: compared in C)."""
+        ordered.sort()
         path = self.spill.file(f"rows-{len(self.files)}")
         chunk = max(64, self.ROWS_IN_MEMORY // self.partitions)
         with open(path, "wb") as stream:
@@ -155,9 +155,15 @@ class LearnerRows:
     def placed(self):
         """``(partition, index, row)`` of every learner in report order: where the row waits in the partitions
         (as :meth:`keys` gives them), so that a figure worked out per key in that order can be found again."""
+        for number, index, row in self.placed_tuples():
+            yield number, index, LearnerRow(*row[:9], list(row[9]), *row[10:])
+
+    def placed_tuples(self):
+        """:meth:`placed` with each row as it waits on disk: a tuple in :class:`LearnerRow`'s order (modules a
+        tuple too)."""
         merged = heapq.merge(*(_numbered(number, path) for number, path in enumerate(self.files)))
         for _place, number, index, row in merged:
-            yield number, index, LearnerRow(*row[:9], list(row[9]), *row[10:])
+            yield number, index, row
 
     def keys(self):
         """Every learner's key, partition by partition (without merging them)."""
@@ -167,10 +173,6 @@ class LearnerRows:
 
     def partition_sizes(self) -> list[int]:
         return list(self.sizes)
-
-
-def _first(pair):
-    return pair[0]
 
 
 def _row_order(row: tuple):
@@ -255,7 +257,8 @@ class _Totals:
         self.run_tally: dict[tuple, list] = {}  # learners of several runs, per run: (run, started, completed, passed)
 
     def add(self, key: str, learner: Learner, layout, pass_rule, pass_mark) -> tuple:
-        """Count one learner; return their row (a tuple, in :class:`LearnerRow`'s order)."""
+        """Count one learner; return ``(place in the report's order, row)``, the row a tuple in
+        :class:`LearnerRow`'s order."""
         runs = _learner_runs(learner)
         entry = learner.roster or _NO_ENTRY
         cohort = entry.cohort or learner.cohort
@@ -286,11 +289,13 @@ class _Totals:
                        record.grade if record is not None else None)
         _tally(self.tally, (entry.organisation, entry.country, cohort, run, modules, started, completed, passed,
                             enrolled), grade)
-        return (key, learner.username, learner.email, entry.name, entry.organisation, entry.country, cohort,
-                entry.training_date, tuple(runs), modules, grade, passed, started, completed, enrolled, learner.order)
+        row = (key, learner.username, learner.email, entry.name, entry.organisation, entry.country, cohort,
+               entry.training_date, tuple(runs), modules, grade, passed, started, completed, enrolled, learner.order)
+        return _row_order(row), row
 
     def add_row(self, event: tuple, layout, pass_rule, pass_mark) -> tuple:
-        """:meth:`add` for a learner of a single grade-report row (no roster entry), from the row's event."""
+        """:meth:`add` for a learner of a single grade-report row (no roster entry, so placed by order alone),
+        from the row's event."""
         _, key, name, mail, run, grade, verdict, active, cohort, order, layout_id, codes = event
         modules, started, completed = layout.row_progress(run, layout_id, codes)
         started = started or bool(grade)
@@ -299,9 +304,16 @@ class _Totals:
         else:
             passed = verdict
         enrolled = True if active is None else active
-        _tally(self.tally, ("", "", cohort, run, modules, started, completed, passed, enrolled), grade)
-        return (key, name, mail, "", "", "", cohort, "", (run,), modules, grade, passed, started, completed, enrolled,
-                order)
+        tally = self.tally.get(("", "", cohort, run, modules, started, completed, passed, enrolled))
+        if tally is None:
+            tally = self.tally[("", "", cohort, run, modules, started, completed, passed, enrolled)] = [0, 0.0, 0]
+        tally[0] += 1
+        if grade is not None:
+            tally[1] += grade
+            tally[2] += 1
+        return ((True, "", "", order),
+                (key, name, mail, "", "", "", cohort, "", (run,), modules, grade, passed, started, completed, enrolled,
+                 order))
 
     def finish(self, data: ReportData, pass_rule) -> None:
         count = started = completed = passed = unenrolled = 0
@@ -381,6 +393,7 @@ def replay(aggregator: Aggregator, layout: _Layout, events) -> tuple[dict[str, L
     learners: dict[str, Learner] = {}
     single: dict[str, tuple] = {}
     blocks = list(aggregator.blocks.values())
+    facts_size, places, sizes = 4 * len(blocks), layout.place, layout.sizes
     for event in events:
         kind, key = event[0], event[1]
         learner = learners.get(key)
@@ -396,19 +409,33 @@ def replay(aggregator: Aggregator, layout: _Layout, events) -> tuple[dict[str, L
             if learner is None:
                 learner = learners[key] = Learner(event[2], event[3], event[9])
             _grade_event(learner, layout, event)
-        elif kind == RESPONSE_EVENT:
+        elif kind == RESPONSE_EVENT:  # written out, without calls: a responses report has a row per block
             _, _key, name, order, item, status, block, completed, best, maximum, pairs = event
             if learner is None:
                 learner = learners[key] = Learner(name, "", order)
-            layout.mark(learner, item, status)
-            stats, facts = blocks[block], block * 4
-            if learner.count_once(facts):
+                learner.counted = bytearray(facts_size)
+            elif len(learner.counted) < facts_size:
+                learner.counted.extend(bytes(facts_size - len(learner.counted)))
+            run, place = places[item]
+            progress = learner.progress.get(run)
+            if progress is None:
+                progress = learner.progress[run] = bytearray(sizes[run])
+            old = progress[place]
+            if status == NOT_AVAILABLE:
+                progress[place] = old or NOT_AVAILABLE
+            elif old == NOT_AVAILABLE or status > old:
+                progress[place] = status
+            stats, facts, counted = blocks[block], block * 4, learner.counted
+            if not counted[facts]:  # each block fact counts once per learner, whatever the runs
+                counted[facts] = 1
                 stats.opened += 1
             if completed:
-                if learner.count_once(facts + 1):
+                if not counted[facts + 1]:
+                    counted[facts + 1] = 1
                     stats.completed += 1
                     stats.add_score(best, maximum)
-                if pairs is not None and learner.count_once(facts + 2):
+                if pairs is not None and not counted[facts + 2]:
+                    counted[facts + 2] = 1
                     stats.count(pairs)
         else:  # ROSTER_EVENT
             _roster_event(aggregator, learners, learner, key, event[2])
