@@ -23,7 +23,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .core.course import OUR_BLOCK_TYPES, Course, Finding, load_course
+from .core.course import BLOCK_VALIDATORS, OUR_BLOCK_TYPES, Course, Finding, load_course
+from .core.scenario import ROOT_TAG as SCENARIO_TAG
 from .core.course_text import TranslationError, apply_translation, serialize_html_fragment, text_units
 from .core.problems import N_, Problem
 from .i18n_tools import Message, parse_po, untranslated, write_catalogues
@@ -376,10 +377,25 @@ def structure_map(course: Course, language: str) -> dict:
             modules[-1]["subsections"].append({"id": url_name, "name": name,
                                                "format": element.get("format", "") if graded else ""})
         elif tag == "problem" or tag in OUR_BLOCK_TYPES:
-            modules[-1]["blocks"].append({"id": url_name, "type": tag, "name": name, "subsection": subsection})
+            block = {"id": url_name, "type": tag, "name": name, "subsection": subsection}
+            if tag in OUR_BLOCK_TYPES:
+                block["labels"] = _report_labels(tag, element)
+            modules[-1]["blocks"].append(block)
     return {"format": STRUCTURE_FORMAT, "language": language,
             "course": f"course-v1:{pointer.get('org')}+{pointer.get('course')}+{run}",
             "run": f"{pointer.get('org')}_{pointer.get('course')}_{run}", "modules": modules}
+
+
+def _report_labels(tag: str, element) -> dict:
+    """What the report counts in one of our blocks, by the ids its report columns give: harmful choices
+    (``step:choice``) and present indicators, with their labels in this language."""
+    model, _problems = BLOCK_VALIDATORS[tag](element)
+    if model is None:
+        return {}
+    if tag == SCENARIO_TAG:
+        return {f"{step.id}:{choice.id}": choice.label for step in model.steps for choice in step.choices
+                if choice.quality == "harmful"}
+    return {indicator.id: indicator.label for indicator in model.indicators if indicator.present}
 
 
 def write_structure_map(course: Course, language: str, tarball: Path) -> Path:

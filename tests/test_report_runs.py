@@ -116,6 +116,13 @@ def test_one_report_language_names_the_modules_and_blocks(tmp_path):
     assert [c for c in learners[0] if c in module_names("el")] == module_names("el")
     greek = {b["name"] for run in bundled() if run["language"] == "el" for m in run["modules"] for b in m["blocks"]}
     assert {row["Block"] for row in table(out / "blocks.csv")} <= greek
+    labels = {label for run in bundled() if run["language"] == "el" for m in run["modules"] for b in m["blocks"]
+              for label in b.get("labels", {}).values()}
+    missed = table(out / "missed_indicators.csv")
+    assert missed and {row["Indicator"] for row in missed} <= labels  # named in Greek, whichever run missed them
+    english = tmp_path / "en"
+    assert main(["report", *platform_args(), "--out", str(english)]) == 0
+    assert {row["Indicator"] for row in table(english / "missed_indicators.csv")}.isdisjoint(labels)
     assert main(["report", *platform_args(), "--lang", "fr", "--course", str(BUNDLED),
                  "--out", str(tmp_path / "fr")]) == 1
 

@@ -53,9 +53,10 @@ def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str
         else:
             read_file(kind, path, aggregator, roster_columns=roster_columns)
     route_roster(aggregator)
-    pairs, titles = module_mapping(applicable(structures or [], aggregator.runs), language)
+    pairs, titles, labels = module_mapping(applicable(structures or [], aggregator.runs), language)
     for (_kind, block_id), stats in aggregator.blocks.items():
         stats.title = titles.get(block_id, stats.title)
+        stats.labels.update(labels.get(block_id, {}))  # choices and indicators named in the report's language
     return summarise(aggregator, pass_mark=pass_mark, modules=(modules or []) + pairs)
 
 

@@ -64,11 +64,12 @@ def applicable(maps: list[dict], runs_read) -> list[dict]:
     return [run for run in maps if _course_of(run.get("run", "")) in courses]
 
 
-def module_mapping(maps: list[dict], language: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """``(pairs, block titles)``: every name a run shows for a module, subsection or single-subsection assignment
-    type, paired with its module's name in ``language`` (in module order); and each block's title there."""
+def module_mapping(maps: list[dict], language: str) -> tuple[list[tuple[str, str]], dict[str, str], dict]:
+    """``(pairs, block titles, block labels)``: every name a run shows for a module, subsection or
+    single-subsection assignment type, paired with its module's name in ``language`` (in module order); each
+    block's title there; and the labels of its harmful choices and indicators there, by id."""
     if not maps:
-        return [], {}
+        return [], {}, {}
     shown = next((run for run in maps if run.get("language") == language), None) or \
         next((run for run in maps if run.get("language") == "en"), maps[0])
     names = {module["id"]: module["name"] for module in shown["modules"]}
@@ -84,5 +85,7 @@ def module_mapping(maps: list[dict], language: str) -> tuple[list[tuple[str, str
                     formats.setdefault(subsection["format"], []).append(target)
         # a type with a single subsection is shown by the grade report as one column named after the type
         pairs += [(label, targets[0]) for label, targets in formats.items() if len(targets) == 1]
-    titles = {block["id"]: block["name"] for module in shown["modules"] for block in module.get("blocks", [])}
-    return [(name, target) for name, target in pairs if name and target], titles
+    blocks = [block for module in shown["modules"] for block in module.get("blocks", [])]
+    titles = {block["id"]: block["name"] for block in blocks}
+    labels = {block["id"]: block["labels"] for block in blocks if isinstance(block.get("labels"), dict)}
+    return [(name, target) for name, target in pairs if name and target], titles, labels
