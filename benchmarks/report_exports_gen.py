@@ -10,7 +10,7 @@ import json
 import random
 from pathlib import Path
 
-RUN = ("Free2Link", "ETRAF101", "2026_it")
+RUN = ("Free2Link", "BENCH101", "2026_it")  # not the course whose structure ships: names as generated
 CHECKS = ["Understanding e-trafficking", "How recruitment happens online", "Digital control",
           "Recognising indicators", "A first contact that does no harm", "Referral pathways"]
 FINAL = "The online modelling job and the farm job"

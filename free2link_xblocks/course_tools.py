@@ -24,9 +24,9 @@ from pathlib import Path
 from lxml import etree
 
 from .core.course import BLOCK_VALIDATORS, OUR_BLOCK_TYPES, Course, Finding, load_course
-from .core.scenario import ROOT_TAG as SCENARIO_TAG
 from .core.course_text import TranslationError, apply_translation, serialize_html_fragment, text_units
 from .core.problems import N_, Problem
+from .core.scenario import ROOT_TAG as SCENARIO_TAG
 from .i18n_tools import Message, parse_po, untranslated, write_catalogues
 
 REPOSITORY = Path(__file__).resolve().parent.parent
