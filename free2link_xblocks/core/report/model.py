@@ -77,26 +77,10 @@ class Learner:
         self.email = email
         self.progress: dict[str, bytearray] = {}
         self.runs: dict[str, RunRecord] = {}
-        self.counted = bytearray()  # flags of block facts already counted for this learner (once per block)
+        self.counted = bytearray()  # 4 flags a block: its facts already counted for this learner (once each)
         self.cohort = ""
         self.order = order  # when the learner was first read: the report's order without revealing names
         self.roster = None
-
-    def run(self, label: str) -> RunRecord:
-        record = self.runs.get(label)
-        if record is None:
-            record = self.runs[label] = RunRecord()
-        return record
-
-    def count_once(self, fact: int) -> bool:
-        """True the first time ``fact`` is seen for this learner (a learner in two runs counts once)."""
-        counted = self.counted
-        if fact >= len(counted):
-            counted.extend(bytes(fact + 1 - len(counted)))
-        elif counted[fact]:
-            return False
-        counted[fact] = 1
-        return True
 
 
 @dataclass(eq=False)

@@ -564,11 +564,6 @@ class _Layout:
             if code and place is not None:
                 progress[place] = merged_status(progress[place], code)
 
-    def mark(self, learner: Learner, item: int, status: int) -> None:
-        run, place = self.place[item]
-        progress = self.progress(learner, run)
-        progress[place] = merged_status(progress[place], status)
-
     def run_progress(self, learner: Learner, run: str):
         """``(module statuses, started, completed)`` of the learner in ``run``; learners share a handful of
         patterns, so each pattern is worked out once."""
