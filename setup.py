@@ -42,7 +42,7 @@ setup(
     # listing them as (namespace) packages ships them and keeps setuptools quiet.
     packages=find_namespace_packages(include=["free2link_xblocks", "free2link_xblocks.*"],
                                      exclude=["*.__pycache__"]),
-    package_data={"": ["*.html", "*.css", "*.js", "*.xml", "*.po", "*.pot", "*.mo"]},
+    package_data={"": ["*.html", "*.css", "*.js", "*.xml", "*.po", "*.pot", "*.mo", "*.structure.json"]},
     cmdclass={"build_py": BuildWithCatalogues},
     # 3.11.4: tarfile's extraction filters, which course archives are unpacked with.
     python_requires=">=3.11.4",
@@ -55,6 +55,7 @@ setup(
         "lxml>=4.9",
         "Babel>=2.12",  # .po/.mo files: free2link i18n, extract and build
         "Django>=4.2,<6",
+        "edx-opaque-keys>=2.5",  # the report reads usage keys as the platform writes them
     ],
     extras_require={
         "validate": ["olxcleaner==0.3.0"],

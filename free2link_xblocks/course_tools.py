@@ -30,9 +30,10 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from .core.course import OUR_BLOCK_TYPES, Course, Finding, load_course
+from .core.course import BLOCK_VALIDATORS, OUR_BLOCK_TYPES, Course, Finding, load_course
 from .core.course_text import TranslationError, apply_translation, serialize_html_fragment, text_units
 from .core.problems import N_, Problem
+from .core.scenario import ROOT_TAG as SCENARIO_TAG
 from .i18n_tools import Message, parse_po, untranslated, write_catalogues
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -437,6 +438,7 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
         write_tarball(top, tarball)
         write_checklist(notes, checklist_path(out_dir, source, language), t.gettext(
             "{course} ({language}): checklist for the course team").format(course=source.name, language=language), t)
+    write_structure_map(course, language, tarball)
     return tarball, report
 
 
@@ -496,6 +498,61 @@ def write_tarball(top: Path, tarball: Path) -> None:
             else:
                 archive.addfile(info)
     partial.replace(tarball)
+
+
+# ------------------------------------------------------------------ the trainer report's structure map
+
+STRUCTURE_FORMAT = "free2link-structure/1"
+
+
+def structure_map(course: Course, language: str) -> dict:
+    """What ``free2link report`` needs to merge a course's language runs by structure rather than by title: the
+    run, and each module (chapter) with its subsections (their assignment type) and problems and blocks, each
+    with its ``url_name`` (the same in every language) and its name as this language's run shows it."""
+    pointer = course.root_pointer
+    run = f"{course.run}_{language}"
+    modules, subsection = [], ""
+    for placed in course.elements:
+        tag, element = placed.tag, placed.element
+        name = element.get("display_name", "")
+        url_name = element.get("url_name") or Path(placed.source).stem
+        if tag == "chapter":
+            modules.append({"id": url_name, "name": name, "subsections": [], "blocks": []})
+        elif not modules:
+            continue
+        elif tag == "sequential":
+            subsection = url_name
+            graded = element.get("graded") == "true"
+            modules[-1]["subsections"].append({"id": url_name, "name": name,
+                                               "format": element.get("format", "") if graded else ""})
+        elif tag == "problem" or tag in OUR_BLOCK_TYPES:
+            block = {"id": url_name, "type": tag, "name": name, "subsection": subsection}
+            if tag in OUR_BLOCK_TYPES:
+                block["labels"] = _report_labels(tag, element)
+            modules[-1]["blocks"].append(block)
+    return {"format": STRUCTURE_FORMAT, "language": language,
+            "course": f"course-v1:{pointer.get('org')}+{pointer.get('course')}+{run}",
+            "run": f"{pointer.get('org')}_{pointer.get('course')}_{run}", "modules": modules}
+
+
+def _report_labels(tag: str, element) -> dict:
+    """What the report counts in one of our blocks, by the ids its report columns give: harmful choices
+    (``step:choice``) and present indicators, with their labels in this language."""
+    model, _problems = BLOCK_VALIDATORS[tag](element)
+    if model is None:
+        return {}
+    if tag == SCENARIO_TAG:
+        return {f"{step.id}:{choice.id}": choice.label for step in model.steps for choice in step.choices
+                if choice.quality == "harmful"}
+    return {indicator.id: indicator.label for indicator in model.indicators if indicator.present}
+
+
+def write_structure_map(course: Course, language: str, tarball: Path) -> Path:
+    """``<tarball name>.structure.json`` beside the tarball (not in it: Studio imports only the OLX)."""
+    path = tarball.with_name(tarball.name.removesuffix(".tar.gz") + ".structure.json")
+    path.write_text(json.dumps(structure_map(course, language), indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return path
 
 
 # ------------------------------------------------------------------ the workbench
