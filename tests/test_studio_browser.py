@@ -80,7 +80,8 @@ def restore(workbench):
         assert status_code == 200
         usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_", html).group(1)
         root = etree.fromstring(next(ROOT.glob(f"free2link_xblocks/*/workbench/{file}")).read_bytes())
-        settings = {name: root.attrib.pop(name) for name in list(root.attrib) if name != "start"}
+        settings = {name: root.attrib.pop(name) for name in list(root.attrib)
+                    if name not in ("start", "harmful_cap")}  # those two belong to the content
         saved.append((client, usage_id, {**settings, "olx": etree.tostring(root, encoding="unicode")}))
 
     yield keep
