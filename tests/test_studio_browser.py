@@ -80,7 +80,8 @@ def restore(workbench):
         assert status_code == 200
         usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_", html).group(1)
         root = etree.fromstring(next(ROOT.glob(f"free2link_xblocks/*/workbench/{file}")).read_bytes())
-        settings = {name: root.attrib.pop(name) for name in list(root.attrib) if name != "start"}
+        settings = {name: root.attrib.pop(name) for name in list(root.attrib)
+                    if name not in ("start", "harmful_cap")}  # those two belong to the content
         saved.append((client, usage_id, {**settings, "olx": etree.tostring(root, encoding="unicode")}))
 
     yield keep
@@ -336,3 +337,40 @@ def test_an_author_builds_a_quiz_with_the_keyboard_fixes_an_error_saves_and_a_le
     tab_to(driver, button("Submit my answer"))
     press(driver, Keys.ENTER)
     assert "You judged every indicator correctly." in wait_for(driver, ".f2l-result").text
+
+
+def test_the_form_edits_the_harmful_cap_and_the_points_of_an_end(driver, workbench, restore):
+    from selenium.webdriver.common.keys import Keys
+
+    restore(SCENARIO, "40_think_again.xml")
+    url = studio_url(workbench, SCENARIO, "author")
+    driver.get(url)
+    wait_for(driver, ".f2l-item")
+    cap = driver.find_element("css selector", "[data-path=harmful_cap]")
+    assert cap.get_attribute("value") == "2" and cap.get_attribute("aria-describedby")
+    end_points = driver.find_elements("css selector", "input[data-path$='.points'][data-path^='nodes.']")
+    end_points = [e for e in end_points if ".choices." not in e.get_attribute("data-path")]
+    assert [e.get_attribute("value") for e in end_points] == ["0", "0"]  # the two ends of the example
+
+    cap.clear()
+    cap.send_keys("lots")
+    wait_until(driver, lambda d: status(d) == "1 error to fix before saving.")
+    assert "harmful_cap must be a whole number" in driver.find_element("css selector", ".f2l-studio__problems").text
+    cap.clear()
+    cap.send_keys("1")
+    end_points[0].clear()
+    end_points[0].send_keys("3")
+    wait_until(driver, lambda d: status(d) == "No problems found.")
+    assert "Maximum score: 9." in driver.find_element("css selector", "[data-outline]").text
+    tab_to(driver, button("Save"))
+    press(driver, Keys.ENTER)
+    wait_until(driver, lambda d: status(d).startswith("Saved."))
+
+    driver.get(url)
+    wait_for(driver, ".f2l-item")
+    assert driver.find_element("css selector", "[data-path=harmful_cap]").get_attribute("value") == "1"
+    saved = [e.get_attribute("value") for e in driver.find_elements(
+        "css selector", "input[data-path$='.points'][data-path^='nodes.']") if ".choices." not in e.get_attribute(
+        "data-path")]
+    assert saved == ["3", "0"]
+    assert console_errors(driver) == []
