@@ -8,8 +8,14 @@ blocks' examples first, then the course by module and language (``workbench_urls
     DJANGO_SETTINGS_MODULE=free2link_xblocks.workbench_settings python -m django runserver
 """
 
+import warnings
+
 from workbench.settings import *  # noqa: F401,F403 - the SDK's settings, extended below
 from workbench.settings import MIDDLEWARE, WORKBENCH
+
+# The SDK's file storage (fs, through djpyfs) imports pkg_resources, which setuptools warns about on every
+# start; it works (setuptools < 82 is pinned for it) and is not ours to change.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated as an API", category=UserWarning)
 
 LANGUAGES = [("en", "English"), ("it", "Italiano"), ("el", "Ελληνικά"), ("pl", "Polski"), ("bg", "Български")]
 LANGUAGE_CODE = "en"

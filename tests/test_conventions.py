@@ -137,6 +137,17 @@ def test_rescoring_a_scenario_marks_the_kept_walks_against_the_corrected_points(
     assert runtime.events_of("grade")[-1] == {"value": 5, "max_value": 5, "only_if_higher": False}
 
 
+def test_the_best_walk_is_kept_for_rescoring_however_many_follow(runtime):
+    from free2link_xblocks.scenario.conventions import MAX_KEPT_PATHS
+
+    block = load_block(runtime, AMIRA.replace('max_attempts="2"', 'max_attempts="0"'))[0]
+    walk(runtime, block, ("s1", "c1"), ("s2", "c1"))  # 3 points, the best
+    for _attempt in range(MAX_KEPT_PATHS + 3):
+        walk(runtime, block, ("s1", "c2"))  # 0 points
+    assert len(block.finished_paths) == MAX_KEPT_PATHS
+    assert block.calculate_score() == (3, 3)
+
+
 def test_a_walk_the_edit_made_impossible_does_not_count(runtime):
     block = load_block(runtime, AMIRA)[0]
     walk(runtime, block, ("s1", "c1"), ("s2", "c1"))

@@ -51,8 +51,12 @@ class Workbench:
                 time.sleep(0.3)
                 continue
             # The first requests arrive together, as a browser's would: each must see every exercise.
-            with ThreadPoolExecutor(3) as pool:
-                self.first_indexes = list(pool.map(self._read_index, range(3)))
+            try:
+                with ThreadPoolExecutor(3) as pool:
+                    self.first_indexes = list(pool.map(self._read_index, range(3)))
+            except BaseException:
+                self.__exit__()  # never leave the server running when its first pages fail
+                raise
             return self
         self.__exit__()
         raise RuntimeError("workbench did not start:\n" + (self.folder / "server.log").read_text())

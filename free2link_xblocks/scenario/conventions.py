@@ -83,7 +83,13 @@ class ScenarioConventions(OpenEdxConventions):
         return list(dict.fromkeys(paths))
 
     def keep_finished_path(self, path) -> None:
-        self.finished_paths = (list(self.finished_paths) + [[list(p) for p in path]])[-MAX_KEPT_PATHS:]
+        """Keep the latest finished walks, and always the best one, so a rescore never loses it."""
+        paths = list(self.finished_paths) + [[list(p) for p in path]]
+        if len(paths) > MAX_KEPT_PATHS:
+            scenario = self.scenario
+            best = max(paths, key=lambda walk: play.points(scenario, walk) if self._still_finishes(scenario, walk) else -1)
+            paths = paths[-MAX_KEPT_PATHS:] if best in paths[-MAX_KEPT_PATHS:] else [best, *paths[-MAX_KEPT_PATHS + 1:]]
+        self.finished_paths = paths
 
     @staticmethod
     def _still_finishes(scenario, path) -> bool:
