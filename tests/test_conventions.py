@@ -36,7 +36,7 @@ def test_the_learner_view_is_declared_for_every_device(runtime, xml):
 
 def test_scenario_data_shows_the_current_step_and_nothing_ahead(runtime):
     block = load_block(runtime, AMIRA)[0]
-    data = block.student_view_data()
+    data = block.learner_view_data()
     text = as_json(data)
     assert data["state"] == "step" and data["step"]["id"] == "s1"
     assert [c["label"] for c in data["step"]["choices"]] == ["Ask Amira what she knows about the employer.",
@@ -51,17 +51,17 @@ def test_scenario_data_shows_the_current_step_and_nothing_ahead(runtime):
 def test_scenario_data_gives_the_feedback_of_the_choice_made_only(runtime):
     block = load_block(runtime, AMIRA)[0]
     assert runtime.call(block, "choose", {"step": "s1", "choice": "c1"})[0] == 200
-    data = block.student_view_data()
+    data = block.learner_view_data()
     text = as_json(data)
     assert data["state"] == "feedback" and data["chosen"]["feedback"] == FEEDBACK[0]
     assert FEEDBACK[1] not in text and "Looking together" not in text
     runtime.call(block, "proceed")
-    data = block.student_view_data()
+    data = block.learner_view_data()
     assert data["state"] == "step" and data["step"]["title"] == "Looking together"
     assert FEEDBACK[0] not in as_json(data)
     runtime.call(block, "choose", {"step": "s2", "choice": "c1"})
     runtime.call(block, "proceed")
-    data = block.student_view_data()
+    data = block.learner_view_data()
     assert data["state"] == "end" and data["end"]["title"] == "Amira decides to wait"
     assert [d["feedback"] for d in data["path"]] == [FEEDBACK[0], FEEDBACK[2]]
     assert "Amira stops coming" not in as_json(data) and data["last_score"] == 3 == data["max_score"]
@@ -74,20 +74,20 @@ def test_scenario_data_after_an_edit_removed_the_learners_step_is_the_first_step
     edited = load_scenario(AMIRA.replace('next="s2"', 'next="end_good"').replace(
         AMIRA[AMIRA.index('  <step id="s2"'):AMIRA.index('  <end id="end_good"')], ""))
     block.scenario_xml = etree.tostring(scenario_to_element(edited), encoding="unicode")
-    data = block.student_view_data()
+    data = block.learner_view_data()
     assert data["state"] == "step" and data["step"]["id"] == "s1"
 
 
 def test_quiz_data_has_no_answer_key_before_an_answer(runtime):
     block = load_block(runtime, HOSTESS)[0]
-    data = block.student_view_data()
+    data = block.learner_view_data()
     text = as_json(data)
     assert data["state"] == "answering" and [i["id"] for i in data["indicators"]] == ["pay", "debt", "contract"]
     assert "Maria, 20, shows you the advert." in text and data["prompt"].startswith("Which indicators")
     for hidden in ("present", "strength", "medium", "feedback", "Several medium indicators", "result"):
         assert hidden not in text, hidden
     assert runtime.call(block, "submit", {"selected": ["pay"]})[0] == 200
-    data = block.student_view_data()
+    data = block.learner_view_data()
     assert data["state"] == "result" and data["result"]["selected"] == ["pay"]
     assert {m["id"]: m["verdict"] for m in data["result"]["markings"]} == {
         "pay": "spotted", "debt": "missed", "contract": "left_out"}
@@ -95,7 +95,7 @@ def test_quiz_data_has_no_answer_key_before_an_answer(runtime):
 
 def test_quiz_data_follows_the_learners_shuffled_order(runtime):
     block = load_block(runtime, HOSTESS.replace("<f2l_indicator_quiz", '<f2l_indicator_quiz shuffle="true"', 1))[0]
-    assert [i["id"] for i in block.student_view_data()["indicators"]] == [i.id for i in block._order()]
+    assert [i["id"] for i in block.learner_view_data()["indicators"]] == [i.id for i in block._order()]
 
 
 # ------------------------------------------------------------------ course search
@@ -246,3 +246,19 @@ def test_without_the_service_handler_html_is_unchanged(runtime):
     walk(runtime, block, ("s1", "c1"))
     status, answer = runtime.call(block, "choose", {"step": "s2", "choice": "c1"})
     assert status == 200 and 'href="/static/x.pdf"' in answer["html"]
+
+
+
+@pytest.mark.parametrize("xml, action, payload", [(AMIRA, "choose", {"step": "s1", "choice": "c2"}),
+                                                  (HOSTESS, "submit", {"selected": ["pay"]})])
+def test_student_view_data_is_the_same_for_every_learner(runtime, xml, action, payload):
+    """The course blocks API collects student_view_data once for all learners, on blocks an earlier request
+    may have bound to one of them (the platform suite saw a learner's path served to others): content only."""
+    block = load_block(runtime, xml)[0]
+    before, learner_before = block.student_view_data(), block.learner_view_data()
+    assert runtime.call(block, action, payload)[0] == 200
+    assert block.learner_view_data() != learner_before
+    assert block.student_view_data() == before
+    text = as_json(before)
+    for hidden in ('"present"', "strength", '"feedback"', '"points"', '"next"', "harmful", '"attempts"'):
+        assert hidden not in text, hidden

@@ -11,6 +11,16 @@ class QuizConventions(OpenEdxConventions):
     search_content_type = "Indicator quiz"
 
     def student_view_data(self, context=None):
+        """What the course blocks API gives native clients (the Open edX mobile app). The platform collects it
+        once per course for every learner (StudentViewTransformer.collect), on block instances an earlier
+        request may have bound to some learner, so it holds the content only: the case, the question and the
+        indicators to tick in authored order, never which are present nor any learner's answer."""
+        quiz = self.quiz
+        return {"display_name": self.display_name, "version": self.version, "max_attempts": self.max_attempts,
+                "max_score": self.max_score(), "case": parts_data(quiz.case), "prompt": plain_text(quiz.prompt),
+                "indicators": [{"id": i.id, "label": i.label} for i in quiz.indicators], "state": "answering"}
+
+    def learner_view_data(self, context=None):
         """What a native client needs: the case, the question and the indicators to tick (id and label, in
         this learner's order) and, once an answer is submitted, how each indicator of it was judged. Which
         indicators are present is never sent before an answer."""

@@ -18,6 +18,16 @@ class ScenarioConventions(OpenEdxConventions):
     # ------------------------------------------------------------------ mobile app
 
     def student_view_data(self, context=None):
+        """What the course blocks API gives native clients (the Open edX mobile app). The platform collects it
+        once per course for every learner (StudentViewTransformer.collect), on block instances an earlier
+        request may have bound to some learner, so it holds the content's first screen and nothing of any
+        learner's state (the choices in authored order: a learner's shuffled order is their own)."""
+        scenario = self.scenario
+        return {"display_name": self.display_name, "version": self.version, "max_attempts": self.max_attempts,
+                "allow_back": self.allow_back, "max_score": max_score(scenario), "state": "step",
+                "step": self._step_data(scenario.node(play.begin(scenario).node_id))}
+
+    def learner_view_data(self, context=None):
         """What a native client needs to show where this learner stands, and nothing ahead: the current
         step's narrative and choices (labels only), the feedback of the choice just made, or the end reached
         with its debrief. Without a learner (the course blocks API collects it once) that is the first step."""

@@ -70,3 +70,15 @@ def test_a_learner_cannot_save_through_the_cms(runs):
     status, _ = cms_handler(client, block, "studio_submit", platform_env.editor_payload(block, display_name="Hacked"))
     assert status == 403
     assert modulestore().get_item(block.location).display_name != "Hacked"
+
+
+@pytest.mark.parametrize("block_type", platform_env.OUR_TYPES)
+def test_studio_unit_page_shows_an_overview_not_the_learner_view(runs, staff, block_type):
+    """has_author_view: the unit page shows an overview (for a scenario: steps, ends, maximum score)."""
+    block = next(b for b in platform_env.our_blocks(runs["el"].id) if b.category == block_type)
+    response = platform_env.client_for(staff).get(f"/xblock/{block.location}/author_view",
+                                                  HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, response.content[:300]
+    html = json.loads(response.content)["html"]
+    assert 'lang="el"' in html
+    assert "f2l-choices__input" not in html and "f2l-quiz__form" not in html  # not the learner's form

@@ -8,6 +8,7 @@ import gettext
 import importlib.resources
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -270,3 +271,51 @@ def test_platform_instructor_reports_feed_free2link_report(players, runs, tmp_pa
     played = 2 * len(LANGUAGES)
     assert len(learners) >= played, learners
     assert "player_en" not in (out / "report.html").read_text(encoding="utf-8")  # pseudonymised
+
+
+# ---------------------------------------------------------------------------------- Open edX conventions
+
+@pytest.mark.parametrize("lang", ["el", "pl"])
+def test_the_block_root_carries_the_course_language(rendered, lang):
+    """Screen readers read a Greek course with a Greek voice, whatever the interface language."""
+    for (page_lang, _unit), (_status, page, blocks) in rendered.items():
+        if page_lang == lang:
+            for block in blocks:
+                root = re.search(r'<div class="f2l[ "][^>]*>', block_html(page, block.location)).group(0)
+                assert f'lang="{lang}"' in root, (block.location, root)
+
+
+def test_mobile_clients_get_student_view_data_without_the_answer_key(runs, players):
+    """The course blocks API (what the Open edX mobile app reads) with our blocks' student_view_data."""
+    course = runs["en"]
+    user = players["en"]["quiz_only"]
+    client = platform_env.client_for(user)
+    response = client.get("/api/courses/v1/blocks/", {
+        "course_id": str(course.id), "username": user.username, "depth": "all",
+        "requested_fields": "student_view_data,student_view_multi_device",
+        "student_view_data": ",".join(OUR_TYPES)})
+    assert response.status_code == 200, response.content[:300]
+    blocks = [b for b in response.json()["blocks"].values() if b["type"] in OUR_TYPES]
+    assert len(blocks) >= 15
+    for block in blocks:
+        assert block["student_view_multi_device"] is True, block["id"]
+        data = block["student_view_data"]
+        text = json.dumps(data)
+        if block["type"] == "f2l_indicator_quiz":
+            assert data["indicators"] and '"present"' not in text and "strength" not in text, block["id"]
+        else:
+            assert "points" not in text and '"quality"' not in text, block["id"]
+
+
+def test_instructor_rescore_of_a_scenario_keeps_the_learners_grade(players, runs):
+    """The Instructor Dashboard's Rescore (ScorableXBlockMixin): the kept finished walk is scored again."""
+    run = players["en"]
+    scenario = run["blocks"]["f2l_scenario"]
+    before = student_module(run["full"], scenario.location).grade
+    staff = platform_env.make_user("rescorer", staff=True)
+    response = platform_env.client_for(staff).post(
+        f"/courses/{runs['en'].id}/instructor/api/rescore_problem",
+        {"problem_to_reset": str(scenario.location), "unique_student_identifier": run["full"].username})
+    assert response.status_code == 200, response.content[:300]
+    after = student_module(run["full"], scenario.location)
+    assert after.grade == before and after.max_grade > 0
