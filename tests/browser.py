@@ -91,16 +91,12 @@ def overflow_at_320px(url: str, block_css: str, ready_css: str, name: str) -> li
 
 def scenario_url(workbench, title_fragment, student):
     """The workbench address of the shipped example whose page contains ``title_fragment``."""
-    import time
     import urllib.request
 
-    # The workbench's index can be short of a few examples while a busy machine starts it: look again.
-    for _ in range(10):
-        for scenario_id in workbench.scenario_ids(block_type=r"f2l_\w+"):
-            html = urllib.request.urlopen(f"{workbench.url}/scenario/{scenario_id}/?student=probe", timeout=30).read()
-            if title_fragment.encode() in html:
-                return f"{workbench.url}/scenario/{scenario_id}/?student={student}"
-        time.sleep(2)
+    for scenario_id in workbench.scenario_ids(block_type=r"f2l_\w+"):
+        html = urllib.request.urlopen(f"{workbench.url}/scenario/{scenario_id}/?student=probe", timeout=30).read()
+        if title_fragment.encode() in html:
+            return f"{workbench.url}/scenario/{scenario_id}/?student={student}"
     raise AssertionError(title_fragment)
 
 

@@ -43,7 +43,9 @@ class Workbench:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.url + "/", timeout=2).read()
+                # The first request loads every scenario (the whole course): wait for it, or later
+                # requests, served by other threads meanwhile, see a half-filled index.
+                urllib.request.urlopen(self.url + "/", timeout=180).read()
                 return self
             except (urllib.error.URLError, ConnectionError, OSError):
                 if self.process.poll() is not None:
