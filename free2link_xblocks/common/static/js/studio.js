@@ -258,7 +258,8 @@ function Free2LinkStudio(runtime, element, args) {
       : el("legend", {"class": "f2l-item__legend", text: legend});
     var toolsNode = tools(path, index, count);
     toolsNode.hidden = folded;
-    return el("fieldset", {"class": "f2l-item " + (extraClass || ""), id: id, tabindex: "-1", "data-path": path},
+    var classes = "f2l-item " + (extraClass || "") + (holder ? " f2l-item--foldable" : "") + (folded ? " f2l-item--folded" : "");
+    return el("fieldset", {"class": classes, id: id, tabindex: "-1", "data-path": path},
               [legendNode, el("div", {"class": "f2l-item__errors", id: id + "-errors", hidden: true}),
                el("div", {"class": "f2l-item__body", id: id + "-body", hidden: folded}, body), toolsNode]);
   }
@@ -270,6 +271,7 @@ function Free2LinkStudio(runtime, element, args) {
     var holder = spot && spot.holder[spot.name];
     if (collapsed && holder) { if (fold) { collapsed.add(holder); } else { collapsed.delete(holder); } }
     toggle.setAttribute("aria-expanded", fold ? "false" : "true");
+    box.classList.toggle("f2l-item--folded", fold);
     box.querySelector(":scope > .f2l-item__body").hidden = fold;
     box.querySelector(":scope > .f2l-item__tools").hidden = fold;
   }
