@@ -386,6 +386,11 @@ _FORM_WORDING = {
         N_("Add an end: every story needs at least one outcome."),
     "start=\"{id}\" names no step": N_("The first step \u201c{id}\u201d does not exist: choose another."),
     "<{tag}> needs an id=\"...\" attribute": N_("Give it an id."),
+    "id \"{id}\" is used more than once (also on line {other})":
+        N_("The id \u201c{id}\u201d is used more than once: give each item its own."),
+    "choice id \"{id}\" is used more than once": N_("Two choices have the id \u201c{id}\u201d: give each its own."),
+    "indicator {number} needs an id=\"...\" of letters, digits, \"_\", \".\" or \"-\" (at most 64), not \"{value}\"":
+        N_("Give it an id of letters, digits, \"_\", \".\" or \"-\" (at most 64), not \u201c{value}\u201d."),
     "the indicator has no <label>": N_("Write the indicator as learners will see it."),
     "the indicator has no <feedback> for every answer: learners will not learn why it is or is not present":
         N_("Add feedback for any answer, or for both ticked and missed: learners will not learn why it is or is "
