@@ -222,7 +222,10 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
         texts = self.score_texts(self.last_points or 0, self.best_points or 0, self.max_score())
         played = self.translator.ngettext("You have played this scenario {count} time.",
                                           "You have played this scenario {count} times.", self.attempts)
+        possible = self.max_score()
         return {
+            "earned": self.last_points or 0, "possible": possible,  # the score bar's size
+            "percent": round(100 * (self.last_points or 0) / possible) if possible else 0,
             "points_text": texts["this_attempt"],
             "best_text": texts["best"],
             "attempts_text": texts["attempts_left"] or played.format(count=self.attempts),
@@ -391,7 +394,7 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
                 "id": node.id, "title": node.title, "parts": parts_context(node.body, texts),
                 "outcome": node.outcome or "", "outcome_label": texts["outcome"].get(node.outcome or "", "")},
                 score={"points_text": score["this_attempt"], "best_text": score["best"],
-                       "attempts_text": score["attempts_left"]})
+                       "attempts_text": score["attempts_left"], "percent": 100 if best else 0})
             body = self.render_template("scenario_body.html", context)
         else:
             context.update(state="step", can_back=False, number_text="", step={

@@ -192,3 +192,34 @@ def test_a_choice_without_target_traps_the_learner_but_does_not_crash_the_checks
     assert any(p.path == "nodes.1.choices.0.next" for p in checked.errors)
     outline = {n["id"]: n for n in authoring.scenario_outline(checked.model, checked.paths)}
     assert outline["s2"]["trapped"] and not outline["s2"]["choices"][0]["target_exists"]
+
+
+@pytest.mark.parametrize("choices", [1, 2, 3])
+def test_the_first_choice_after_plain_narrative_text_keeps_its_own_problems(choices):
+    # A step whose narrative is plain text: the first choice used to share the step's OLX line,
+    # and its problems landed on the step instead of the choice's fields.
+    form = {"start": "s1", "nodes": [
+        {"kind": "step", "id": "s1", "title": "T", "parts": [{"kind": "text", "markup": "She asks for help."}],
+         "choices": [{"id": f"c{n + 1}", "label": "", "next": "end1", "points": "0"} for n in range(choices)]},
+        {"kind": "end", "id": "end1", "title": "E", "parts": [{"kind": "text", "markup": "Done."}]}]}
+    checked = authoring.check_scenario_form(form)
+    labels = sorted(p.path for p in checked.problems if "<label>" in p.problem.template)
+    assert labels == [f"nodes.0.choices.{n}.label" for n in range(choices)]
+    model = checked.model
+    assert authoring.scenario_to_form(model)["nodes"][0]["parts"] == form["nodes"][0]["parts"]
+
+
+def test_every_problem_in_the_authors_words_replaces_a_real_template_of_the_core():
+    # The form's wording is keyed by the core's templates: each key must be one (the catalogue
+    # holds every template marked for translation), and its placeholders must be the core's.
+    import re
+
+    catalogue = (Path(authoring.__file__).parent.parent / "translations" / "it" / "LC_MESSAGES" / "text.po").read_text(
+        encoding="utf-8")
+    msgids = set()
+    for block in re.findall(r'^msgid ((?:".*"\n)+)', catalogue, re.M):
+        msgids.add("".join(json.loads(line) for line in block.split("\n") if line))
+    for template, wording in authoring._FORM_WORDING.items():
+        assert template in msgids, template
+        assert set(re.findall(r"\{(\w+)\}", wording)) <= set(re.findall(r"\{(\w+)\}", template)), wording
+        assert not re.search(r"<\w+|=\"", wording), wording

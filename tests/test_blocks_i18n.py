@@ -120,7 +120,9 @@ def studio_editor_texts(block_xml, form_of, change) -> list[str]:
     change(form)
     answer = runtime.call(block, "studio_validate", {**settings, "form": form})[1]
     views.append(answer["outline"])
-    strings += [answer["status"]] + [p["message"].split(": ", 1)[0] for p in answer["problems"]]
+    # A problem next to its field is one translated sentence; one without a field names its item first.
+    strings += [answer["status"]] + [p["message"] if p["path"] else p["message"].split(": ", 1)[0]
+                                     for p in answer["problems"]]
     views.append(runtime.call(block, "studio_preview", {**settings, "form": form})[1]["html"])
     views.append(escape(runtime.call(block, "studio_submit", {**settings, "form": form})[1]["error"]))
     untranslated = [s for s in strings if not re.fullmatch(r"⟦[^⟧]*⟧", s)]

@@ -49,9 +49,19 @@ def test_keyboard_only_answer_feedback_and_try_again_with_zero_axe_violations(dr
     # Each result is tied to its indicator for screen readers.
     described = driver.execute_script(
         "const box = document.querySelector('.f2l-marking__input[value=pay]');"
-        "return box.getAttribute('aria-describedby').split(' ').map(id => document.getElementById(id).innerText);")
+        "return box.getAttribute('aria-describedby').split(' ').map(id => document.getElementById(id).textContent"
+        ".replace(/\\s+/g, ' ').trim());")
     assert described[0].endswith("You ticked it, and it is present in this case. Medium indicator")
+    # The feedback on an indicator judged right is folded under "Why" (referenced, so still read).
     assert "common lure" in described[1]
+    assert driver.execute_script("return document.getElementById(arguments[0]).closest('details:not([open])') !== null",
+                                 driver.execute_script("return document.querySelector('.f2l-marking__input[value=pay]')"
+                                                       ".getAttribute('aria-describedby').split(' ')[1]"))
+    summary = driver.find_element("css selector", ".f2l-counts").text.split("\n")
+    assert summary == ["Spotted", "2 / 5", "Missed", "3", "False alarms", "0"]
+    # What the learner ticked is shown clearly (not a pale, disabled checkbox).
+    ticked = driver.execute_script("return [...document.querySelectorAll('.f2l-marking__box--ticked')].length")
+    assert ticked == driver.execute_script("return document.querySelectorAll('.f2l-marking__input:checked').length") == 2
     audit(driver, "quiz-result")
     tab_to(driver, lambda a: a["tag"] == "BUTTON" and "Try again" in a["text"])
     press(driver, Keys.ENTER)

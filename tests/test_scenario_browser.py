@@ -57,6 +57,16 @@ def test_keyboard_only_play_to_the_end_with_zero_axe_violations(driver, workbenc
     end_text = driver.find_element("css selector", ".f2l-end").text
     assert "Amira decides to wait" in end_text and "This attempt: 3 of 3 points" in end_text
     assert active(driver)["id"].endswith("-end-title")
+    # The outcome and the score are one card at the top; the path is one line per decision, opened by keyboard.
+    card = driver.find_element("css selector", ".f2l-outcome").text
+    assert "Amira decides to wait" in card and "Your score" in card and "This attempt: 3 of 3 points" in card
+    lines = driver.find_elements("css selector", ".f2l-recap__details")
+    assert len(lines) == 2 and not any(d.get_attribute("open") for d in lines)
+    assert "A helpful choice" in lines[0].find_element("css selector", "summary").text
+    tab_to(driver, lambda a: a["tag"] == "SUMMARY")
+    press(driver, Keys.ENTER)
+    assert lines[0].get_attribute("open") is not None
+    assert "Open questions keep her in control." in lines[0].text
     audit(driver, "scenario-end")
     assert console_errors(driver) == []
 

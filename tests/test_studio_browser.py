@@ -90,6 +90,20 @@ def restore(workbench):
         assert status_code == 200, answer
 
 
+def unfold(driver, inside):
+    """Open the folded step, end or indicator that holds ``inside``, with its toggle (mouse)."""
+    toggle = driver.execute_script(
+        "const box = arguments[0].closest('.f2l-item:has(> legend > .f2l-item__toggle)');"
+        "return box && box.querySelector(':scope > legend > .f2l-item__toggle');", inside)
+    if toggle is not None and toggle.get_attribute("aria-expanded") == "false":
+        driver.execute_script("arguments[0].click()", toggle)
+
+
+def shift_tab_to_save(driver):
+    shift_tab_to(driver, "document.activeElement.type === 'submit' && document.activeElement.textContent === 'Save'",
+                 limit=200)
+
+
 def remove_everything(driver, list_selector):
     """Empty a list of the form with the Remove buttons (mouse; the keyboard comes after)."""
     while True:
@@ -97,7 +111,8 @@ def remove_everything(driver, list_selector):
                                                        "[data-action=remove]")
         if not buttons:
             return
-        buttons[0].click()
+        unfold(driver, buttons[0])
+        driver.execute_script("arguments[0].click()", buttons[0])  # not hidden by the sticky Save bar
         dialogs = driver.find_elements("css selector", "dialog[open]")
         if dialogs:
             dialogs[0].find_element("css selector", "[data-dialog=confirm]").click()
@@ -112,7 +127,9 @@ def test_an_author_builds_a_scenario_with_the_keyboard_fixes_an_error_saves_and_
     wait_for(driver, ".f2l-item")
     remove_everything(driver, "[data-path=nodes]")
     assert active(driver)["text"] == "Add a step"  # focus lands on what is left to do
-    wait_until(driver, lambda d: "the scenario has no <step>" in d.find_element("css selector", "[data-path=nodes]").text)
+    # In the author's words, next to the list of steps: no OLX tags.
+    wait_until(driver, lambda d: "Add a step: the scenario has none." in d.find_element(
+        "css selector", "[id$='-f-nodes-errors']").text)
 
     # A first step, with its narrative and a choice.
     press(driver, Keys.ENTER)
@@ -164,8 +181,8 @@ def test_an_author_builds_a_scenario_with_the_keyboard_fixes_an_error_saves_and_
     assert 'cannot be reached from the start step "s1"' in errors.text
     assert "Cannot be reached from the start" in driver.find_element("css selector", "[data-outline]").text
     summary = driver.find_element("css selector", ".f2l-studio__problems")
-    assert "Step 2:" in summary.text and summary.find_element("css selector", "a").get_attribute("href").endswith(
-        "-f-nodes-2")
+    assert "Step 2 \u2014 Her documents: cannot be reached" in summary.text
+    assert summary.find_element("css selector", "a").get_attribute("href").endswith("-f-nodes-2")
     audit(driver, "studio-scenario-error")
 
     # Fix it: a second choice on the first step leads there.
@@ -182,7 +199,7 @@ def test_an_author_builds_a_scenario_with_the_keyboard_fixes_an_error_saves_and_
     assert "Steps: 2. Ends: 1. Maximum score: 2." in outline and "Cannot be reached" not in outline
     audit(driver, "studio-scenario-form")
 
-    tab_to(driver, button("Save"))
+    shift_tab_to_save(driver)  # Save and Cancel stay at the top of the editor
     press(driver, Keys.ENTER)
     wait_until(driver, lambda d: status(d).startswith("Saved."))
     assert console_errors(driver) == []
@@ -226,15 +243,19 @@ def test_the_olx_mode_the_preview_and_the_removal_dialog(driver, workbench, rest
 
     # Removing a step that choices lead to asks where they should lead instead.
     remove = driver.find_element("css selector", "[data-path='nodes.1'] > .f2l-item__tools [data-action=remove]")
+    unfold(driver, remove)  # a long scenario opens folded: a list of titles
     driver.execute_script("arguments[0].focus()", remove)
     press(driver, Keys.ENTER)
     dialog = wait_for(driver, "dialog[open]")
     assert active(driver)["tag"] == "SELECT" and "think1: Think again — Choices leading here: 2." in dialog.text
+    # The safe default: Enter right away re-points no choice to some other step.
+    assert driver.execute_script("return document.activeElement.value") == ""
     audit(driver, "studio-remove-dialog")
     press(driver, Keys.ESCAPE)
     assert not driver.find_elements("css selector", "dialog[open]") and active(driver)["text"] == "Remove"
     press(driver, Keys.ENTER)
     wait_for(driver, "dialog[open]")
+    press(driver, Keys.ARROW_DOWN)  # the first step in the list
     tab_to(driver, button("Move those choices and remove the step"))
     press(driver, Keys.ENTER)
     assert len(driver.find_elements("css selector", "[data-path=nodes] > .f2l-item")) == 6
@@ -242,6 +263,8 @@ def test_the_olx_mode_the_preview_and_the_removal_dialog(driver, workbench, rest
 
     # The OLX mode shows the form's content; an error there is reported by line.
     shift_tab_to(driver, "document.activeElement.getAttribute('data-tab') === 'form'", limit=400)
+    press(driver, Keys.ARROW_RIGHT)  # Settings
+    assert driver.find_element("css selector", "[data-panel=settings] [data-setting]").is_displayed()
     press(driver, Keys.ARROW_RIGHT)
     textarea = wait_for(driver, "textarea[name=olx]")
     wait_until(driver, lambda d: textarea.is_displayed() and "<f2l_scenario" in textarea.get_attribute("value"))
@@ -255,13 +278,22 @@ def test_the_olx_mode_the_preview_and_the_removal_dialog(driver, workbench, rest
     assert re.search(r"\b\d+: step s1: choice c1 leads to", problems.text)
     assert textarea.get_attribute("aria-invalid") == "true"
     audit(driver, "studio-olx-error")
+    # The problem's line number is a link that selects that line in the OLX.
+    line = problems.find_element("css selector", "a[data-line]")
+    number = int(line.get_attribute("data-line"))
+    driver.execute_script("arguments[0].focus()", line)
+    press(driver, Keys.ENTER)
+    selected = driver.execute_script("const t = arguments[0]; return [document.activeElement === t,"
+                                     " t.value.slice(t.selectionStart, t.selectionEnd)]", textarea)
+    assert selected == [True, text.replace('next="s2"', 'next="s9"', 1).split("\n")[number - 1]]
+    assert 'next="s9"' in selected[1]
     # Back to the form is refused while the OLX has errors.
     shift_tab_to(driver, "document.activeElement.getAttribute('data-tab') === 'olx'")
-    press(driver, Keys.ARROW_LEFT)
+    press(driver, Keys.HOME)
     wait_until(driver, lambda d: "Correct them before you go back to the form" in status(d))
     assert not textarea.get_attribute("hidden") and textarea.is_displayed()
     driver.execute_script("arguments[0].value = arguments[1]", textarea, text)
-    press(driver, Keys.ARROW_LEFT)
+    press(driver, Keys.HOME)
     wait_until(driver, lambda d: d.find_element("css selector", "[data-editor]").is_displayed())
 
     # The preview shows the learner view of the unsaved content, any step or end.
@@ -287,7 +319,7 @@ def test_an_author_builds_a_quiz_with_the_keyboard_fixes_an_error_saves_and_a_le
     wait_for(driver, ".f2l-item")
     remove_everything(driver, "[data-path=case]")
     remove_everything(driver, "[data-path=indicators]")
-    wait_until(driver, lambda d: "at least two <indicator> elements, found 0" in d.find_element(
+    wait_until(driver, lambda d: "Add at least two indicators (there are 0 now)." in d.find_element(
         "css selector", "[data-path=indicators]").text)
 
     tab_to(driver, button("Add text"))
@@ -308,7 +340,7 @@ def test_an_author_builds_a_quiz_with_the_keyboard_fixes_an_error_saves_and_a_le
     # One indicator is not a question: the error sits at the list of indicators.
     wait_until(driver, lambda d: status(d) == "1 error to fix before saving.")
     box = wait_for(driver, "[id$='-f-indicators-errors']:not([hidden])")
-    assert "at least two <indicator> elements, found 1" in box.text
+    assert "Add at least two indicators (there are 1 now)." in box.text
     audit(driver, "studio-quiz-error")
     tab_to(driver, button("Add an indicator"))
     press(driver, Keys.ENTER)
@@ -320,7 +352,7 @@ def test_an_author_builds_a_quiz_with_the_keyboard_fixes_an_error_saves_and_a_le
     assert "Indicators: 2, of which present: 1." in driver.find_element("css selector", "[data-outline]").text
     screenshot(driver, "studio-quiz-editor")
     audit(driver, "studio-quiz-form")
-    tab_to(driver, button("Save"))
+    shift_tab_to_save(driver)
     press(driver, Keys.ENTER)
     wait_until(driver, lambda d: status(d).startswith("Saved."))
 
@@ -343,7 +375,7 @@ def test_the_form_edits_the_harmful_cap_and_the_points_of_an_end(driver, workben
     from selenium.webdriver.common.keys import Keys
 
     restore(SCENARIO, "40_think_again.xml")
-    url = studio_url(workbench, SCENARIO, "author")
+    url = studio_url(workbench, SCENARIO, "staff")
     driver.get(url)
     wait_for(driver, ".f2l-item")
     cap = driver.find_element("css selector", "[data-path=harmful_cap]")
@@ -358,6 +390,7 @@ def test_the_form_edits_the_harmful_cap_and_the_points_of_an_end(driver, workben
     assert "harmful_cap must be a whole number" in driver.find_element("css selector", ".f2l-studio__problems").text
     cap.clear()
     cap.send_keys("1")
+    unfold(driver, end_points[0])  # a long scenario opens folded: open the end's card
     end_points[0].clear()
     end_points[0].send_keys("3")
     wait_until(driver, lambda d: status(d) == "No problems found.")
@@ -374,3 +407,106 @@ def test_the_form_edits_the_harmful_cap_and_the_points_of_an_end(driver, workben
         "data-path")]
     assert saved == ["3", "0"]
     assert console_errors(driver) == []
+
+
+LARGEST = "Cleaning job, then"  # one of the course's two largest scenarios: 6 steps and 4 ends
+
+
+def test_the_outline_reaches_any_step_of_the_largest_course_scenario_in_at_most_10_key_presses(driver, workbench):
+    from selenium.webdriver.common.keys import Keys
+
+    url = studio_url(workbench, LARGEST, "staff")
+
+    def fresh_page():
+        driver.get(url)
+        wait_for(driver, ".f2l-item")
+        wait_until(driver, lambda d: status(d) == "No problems found.")  # the overview is redrawn by then
+
+    fresh_page()
+    nodes = len(driver.find_elements("css selector", "[data-path=nodes] > .f2l-item"))
+    assert nodes == 10
+    # A long scenario opens folded: a list of titles, each one tab stop.
+    assert all(t.get_attribute("aria-expanded") == "false"
+               for t in driver.find_elements("css selector", "[data-path=nodes] > .f2l-item > legend > button"))
+    audit(driver, "studio-outline")
+    presses = {}
+    for target in range(nodes):
+        if target:
+            fresh_page()  # as the editor opens, every time
+        driver.execute_script(
+            "let s = document.getElementById('top-of-editor'); if (!s) { s = document.createElement('span');"
+            " s.id = 'top-of-editor'; s.tabIndex = -1; const e = document.querySelector('.f2l-studio');"
+            " e.parentNode.insertBefore(s, e); } s.focus();")
+        count = 0
+        while not driver.execute_script("return document.activeElement.matches('a.f2l-outline__link')"):
+            press(driver, Keys.TAB)
+            count += 1
+            assert count < 10, active(driver)
+        here = driver.execute_script("return [...document.querySelectorAll('[data-outline] a.f2l-outline__link')]"
+                                     ".indexOf(document.activeElement)")
+        # The shortest way from the focused line: arrows, or Home/End then arrows.
+        ways = [[Keys.ARROW_DOWN if target > here else Keys.ARROW_UP] * abs(target - here),
+                [Keys.HOME] + [Keys.ARROW_DOWN] * target, [Keys.END] + [Keys.ARROW_UP] * (nodes - 1 - target)]
+        keys = min(ways, key=len) + [Keys.ENTER]
+        press(driver, *keys)
+        count += len(keys)
+        where = driver.execute_script(
+            "const f = document.activeElement.closest('.f2l-item[data-path^=\"nodes.\"]');"
+            " const r = document.activeElement.getBoundingClientRect();"
+            " return [f && f.getAttribute('data-path'), f && !f.querySelector(':scope > .f2l-item__body').hidden,"
+            " r.top >= document.querySelector('.f2l-studio__bar').getBoundingClientRect().bottom - 1"
+            " && r.top < window.innerHeight];")  # in view, below the sticky Save bar
+        assert where == [f"nodes.{target}", True, True], (target, where)
+        presses[target] = count
+    print("key presses from the top of the editor to each node:", presses)
+    assert max(presses.values()) <= 10, presses
+    assert console_errors(driver) == []
+
+
+def test_errors_speak_the_authors_words_and_stay_on_choice_1_when_a_second_choice_is_added(driver, workbench,
+                                                                                          restore):
+    from selenium.webdriver.common.keys import Keys
+
+    restore(SCENARIO, "40_think_again.xml")
+    driver.get(studio_url(workbench, SCENARIO, "staff"))
+    wait_for(driver, ".f2l-item")
+    wait_until(driver, lambda d: status(d) == "No problems found.")
+    add = driver.find_element("css selector", "[data-list=nodes][data-what=step]")
+    driver.execute_script("arguments[0].focus()", add)
+    press(driver, Keys.ENTER)
+    step = active(driver)["id"].rsplit("-id", 1)[0]  # ...-f-nodes-7
+    tab_to(driver, field_id(step.split("-f-")[1] + "-title"))
+    typed(driver, "Her documents")
+    tab_to(driver, field_id(step.split("-f-")[1] + "-parts-0-markup"))
+    typed(driver, "Her passport is kept by the employer.")  # plain text: the first choice comes right after it
+
+    def choice_1_is_marked(d):
+        label = d.find_element("css selector", f"#{step}-choices-0-label")
+        return label.get_attribute("aria-invalid") == "true" and d.find_elements(
+            "css selector", f".f2l-studio__problems a[href$='{step}-choices-0-label']")
+
+    wait_until(driver, choice_1_is_marked)
+    tab_to(driver, lambda a: a["tag"] == "BUTTON" and a["text"] == "Add a choice")
+    press(driver, Keys.ENTER)
+    assert active(driver)["id"] == f"{step}-choices-1-label"
+    wait_until(driver, lambda d: d.find_elements("css selector", f".f2l-studio__problems a[href$='{step}-choices-1-label']"))
+    # Choice 1 keeps its field link and its invalid fields (the bug: they moved to the step).
+    assert choice_1_is_marked(driver)
+    assert driver.find_element("css selector", f"#{step}-choices-0-next").get_attribute("aria-invalid") == "true"
+    label_note = driver.find_element("css selector", f"#{step}-choices-0-label").find_element(
+        "xpath", "..").find_element("css selector", ".f2l-studio__error").text
+    assert label_note == "Write the text of this choice."
+    summary = driver.find_element("css selector", ".f2l-studio__problems")
+    lines = summary.text.split("\n")
+    assert "Step 6 \u2014 Her documents, Choice 1, What the learner chooses: Write the text of this choice." in lines
+    assert "Step 6 \u2014 Her documents, Choice 2, Leads to: Choose the step or end this choice leads to." in summary.text
+    # No OLX in the form's messages, no repeated step id.
+    assert not re.search(r"<\w+>|next=|\bstep s\d", summary.text), summary.text
+    # Errors apart from warnings: the error list has as many lines as the status counts.
+    errors = len(summary.find_elements("css selector", ".f2l-studio__problems-heading:first-child + ul > li"))
+    assert status(driver) == f"{errors} errors to fix before saving."
+    heading = summary.find_elements("css selector", ".f2l-studio__problems-heading--warning")
+    assert heading and heading[0].text.startswith("Warnings")
+    assert "Add feedback: without it" in summary.find_element(
+        "css selector", ".f2l-studio__problems-heading--warning + ul").text
+    audit(driver, "studio-errors-in-words")

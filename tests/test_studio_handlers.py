@@ -58,7 +58,9 @@ def test_validate_reports_problems_with_paths_the_outline_and_the_olx_and_stores
     assert status == 200 and answer["errors"] == 2 and answer["status"] == "2 errors to fix before saving."
     assert {(p["path"], p["message"]) for p in answer["problems"]} == {
         ("settings.weight", 'weight must be a number of at least 0, not "-2"'),
-        ("nodes.0.choices.0.next", 'step s1: choice c1 leads to "s9", which does not exist'),  # no OLX line
+        # next to its field, in the author's words: no OLX line, attribute or repeated step id
+        ("nodes.0.choices.0.next",
+         "This choice leads to \u201cs9\u201d, which is not in the scenario: choose where it leads."),
     }
     assert "a step that does not exist: \u201cs9\u201d" in answer["outline"]
     assert "2 errors must be fixed before saving" in answer["outline"]
@@ -162,7 +164,7 @@ def test_quiz_validate_submit_and_preview(runtime, quiz):
     form["indicators"][0]["strength"] = "high"
     status, answer = runtime.call(quiz, "studio_validate", {**QUIZ_SETTINGS, "form": form})
     assert [(p["path"], p["message"]) for p in answer["problems"]] == [
-        ("indicators.0.strength", 'indicator pay: strength must be one of strong, medium, weak, not "high"')]
+        ("indicators.0.strength", 'strength must be one of strong, medium, weak, not "high"')]
     before = stored(quiz)
     assert runtime.call(quiz, "studio_submit", {**QUIZ_SETTINGS, "form": form})[0] == 400
     assert stored(quiz) == before

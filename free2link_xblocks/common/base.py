@@ -18,7 +18,7 @@ from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError, JsonHandlerError
 from xblock.fields import Dict, Integer, Scope
 
-from ..core.authoring import Located, check_olx
+from ..core.authoring import Located, check_olx, in_form_words
 from ..core.content import content_version
 from ..core.markup import parse_xml
 from ..core.problems import ContentError
@@ -309,13 +309,18 @@ class Free2LinkBlock(XBlock):
 
     def _problem_json(self, located: Located, from_form: bool) -> dict:
         problem = located.problem
+        if from_form and located.path:  # shown next to its field: in the author's words, no OLX
+            return {"message": in_form_words(problem).message(self._), "path": located.path,
+                    "severity": problem.severity}
         if from_form:  # lines are those of OLX the author never typed
             problem = replace(problem, line=None)
         return {"message": problem.format(gettext=self._), "path": located.path, "severity": problem.severity}
 
     def _refuse(self, problems: list, from_form: bool):
         """HTTP 400 listing every error, one per line."""
-        lines = [self._problem_json(p, from_form)["message"] for p in problems if p.problem.is_error]
+        # One line each, naming its step or indicator: this message stands alone (Studio's notification).
+        lines = [self._problem_json(replace(p, path=None), from_form)["message"] for p in problems
+                 if p.problem.is_error]
         return bad_request("\n".join(lines) or self._("The content could not be read."))
 
     @studio_handler

@@ -287,7 +287,24 @@ def scenario_form_to_element(form) -> tuple:
         elif node.get("choices"):
             reader.fail(f"{path}.choices", N_("{where} is not a field of this form"))
     indent_structure(root, {scenario_core.ROOT_TAG, "step", "end", "choice", "chat"})
+    _own_lines(reader.paths)
     return root, reader
+
+
+def _own_lines(paths_of_built: dict) -> None:
+    """Start every item the form knows on a line of its own.
+
+    Problems are tied to form fields by their line; a first choice written right after a step's
+    narrative text (``...text<choice>``) would share the step's line and its problems would land
+    on the step instead of the choice's fields.
+    """
+    for element in paths_of_built:
+        before = element.getprevious()
+        if before is not None:
+            if "\n" not in (before.tail or ""):
+                before.tail = (before.tail or "") + "\n"
+        elif element.getparent() is not None and "\n" not in (element.getparent().text or ""):
+            element.getparent().text = (element.getparent().text or "") + "\n"
 
 
 def quiz_form_to_element(form) -> tuple:
@@ -327,6 +344,7 @@ def quiz_form_to_element(form) -> tuple:
     if not len(explanation) and not explanation.text:
         root.remove(explanation)
     indent_structure(root, {quiz_core.ROOT_TAG, "case", "indicator", "chat"})
+    _own_lines(reader.paths)
     # Markup problems name the indicator they are in: "indicator pay: ..."
     reader.problems = [replace(p, problem=replace(p.problem, node_kind="indicator")) if p.problem.node_id else p
                        for p in reader.problems]
@@ -363,6 +381,46 @@ _BLOCK_HINTS = (
     ("at least two <indicator>", "indicators"),
     ("the quiz has no <case>", "case"),
 )
+
+
+# The form never shows OLX, so its problems are worded for the field they sit next to. The
+# keys are the core's templates (the command line and the "Edit OLX" mode keep those).
+_FORM_WORDING = {
+    "choice {number} has no <label>": N_("Write the text of this choice."),
+    "choice {number} has no <feedback>: learners will not learn why it helps or harms":
+        N_("Add feedback: without it, learners will not learn why this choice helps or harms."),
+    "choice {number} has no next=\"...\" step": N_("Choose the step or end this choice leads to."),
+    "choice {choice} leads to \"{target}\", which does not exist":
+        N_("This choice leads to \u201c{target}\u201d, which is not in the scenario: choose where it leads."),
+    "a step without choices must be written as an <end>":
+        N_("Add a choice, or make this an end: learners cannot go on from a step without choices."),
+    "the scenario has no <step>": N_("Add a step: the scenario has none."),
+    "the scenario has no <end>: every story needs at least one outcome":
+        N_("Add an end: every story needs at least one outcome."),
+    "start=\"{id}\" names no step": N_("The first step \u201c{id}\u201d does not exist: choose another."),
+    "<{tag}> needs an id=\"...\" attribute": N_("Give it an id."),
+    "id \"{id}\" is used more than once (also on line {other})":
+        N_("The id \u201c{id}\u201d is used more than once: give each item its own."),
+    "choice id \"{id}\" is used more than once": N_("Two choices have the id \u201c{id}\u201d: give each its own."),
+    "indicator {number} needs an id=\"...\" of letters, digits, \"_\", \".\" or \"-\" (at most 64), not \"{value}\"":
+        N_("Give it an id of letters, digits, \"_\", \".\" or \"-\" (at most 64), not \u201c{value}\u201d."),
+    "the indicator has no <label>": N_("Write the indicator as learners will see it."),
+    "the indicator has no <feedback> for every answer: learners will not learn why it is or is not present":
+        N_("Add feedback for any answer, or for both ticked and missed: learners will not learn why it is or is "
+           "not present."),
+    "a quiz needs at least two <indicator> elements, found {count}":
+        N_("Add at least two indicators (there are {count} now)."),
+    "the quiz has no <case>: learners need a situation to look for indicators in":
+        N_("Write the case: learners need a situation to look for indicators in."),
+    "a chat <message> needs a from=\"...\" attribute": N_("Write who sends this message."),
+    "<chat> has no messages": N_("Add a message to this chat."),
+}
+
+
+def in_form_words(problem: Problem) -> Problem:
+    """The problem as the form shows it: in the author's words, without the OLX line or the item's id
+    (the form shows the problem next to its field, and names the item in the list of problems)."""
+    return replace(problem, template=_FORM_WORDING.get(problem.template, problem.template), line=None, node_id=None)
 
 
 def _line_paths(built, parsed, paths_of_built: dict) -> dict[int, str]:

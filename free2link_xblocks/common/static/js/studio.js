@@ -25,6 +25,8 @@ function Free2LinkStudio(runtime, element, args) {
   var validateTimer = null;
   var validateSeq = 0;
   var lastProblems = [];
+  var collapsed = typeof WeakSet === "function" ? new WeakSet() : null; // steps, ends, indicators shown folded
+  foldLongLists();
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
@@ -48,6 +50,12 @@ function Free2LinkStudio(runtime, element, args) {
     });
     s._start = s.start ? (keyOf[s.start] || null) : null;
     return s;
+  }
+
+  /* A long list opens folded, so that the form is a list of titles to open one by one. */
+  function foldLongLists() {
+    var list = isScenario ? state.nodes : state.indicators;
+    if (collapsed && list.length > 3) { list.forEach(function (item) { collapsed.add(item); }); }
   }
 
   function linkChoice(choice, keyOf) {
@@ -238,12 +246,44 @@ function Free2LinkStudio(runtime, element, args) {
     ]);
   }
 
-  function item(path, legend, index, count, body, extraClass) {
+  /* An item of a list; a step, an end or an indicator (``holder``) can be folded to its legend. */
+  function item(path, legend, index, count, body, extraClass, holder, title) {
     var id = fid(path);
-    return el("fieldset", {"class": "f2l-item " + (extraClass || ""), id: id, tabindex: "-1", "data-path": path},
-              [el("legend", {"class": "f2l-item__legend", text: legend}),
-               el("div", {"class": "f2l-item__errors", id: id + "-errors", hidden: true})]
-              .concat(body, [tools(path, index, count)]));
+    var folded = !!(holder && collapsed && collapsed.has(holder));
+    var legendNode = holder
+      ? el("legend", {"class": "f2l-item__legend"}, [
+          el("button", {type: "button", "class": "f2l-item__toggle", "data-action": "toggle", "data-toggle": path,
+                        "aria-expanded": folded ? "false" : "true", "aria-controls": id + "-body",
+                        "data-legend": legend, text: titled(legend, title)}),
+          el("span", {"class": "f2l-item__count", id: id + "-count", hidden: true})])
+      : el("legend", {"class": "f2l-item__legend", text: legend});
+    var toolsNode = tools(path, index, count);
+    toolsNode.hidden = folded;
+    var classes = "f2l-item " + (extraClass || "") + (holder ? " f2l-item--foldable" : "") + (folded ? " f2l-item--folded" : "");
+    return el("fieldset", {"class": classes, id: id, tabindex: "-1", "data-path": path},
+              [legendNode, el("div", {"class": "f2l-item__errors", id: id + "-errors", hidden: true}),
+               el("div", {"class": "f2l-item__body", id: id + "-body", hidden: folded}, body), toolsNode]);
+  }
+
+  function setFolded(box, fold) {
+    var toggle = box.querySelector(":scope > legend > .f2l-item__toggle");
+    if (!toggle) { return; }
+    var spot = lookup(box.getAttribute("data-path"));
+    var holder = spot && spot.holder[spot.name];
+    if (collapsed && holder) { if (fold) { collapsed.add(holder); } else { collapsed.delete(holder); } }
+    toggle.setAttribute("aria-expanded", fold ? "false" : "true");
+    box.classList.toggle("f2l-item--folded", fold);
+    box.querySelector(":scope > .f2l-item__body").hidden = fold;
+    box.querySelector(":scope > .f2l-item__tools").hidden = fold;
+  }
+
+  /* Unfold the items around ``target`` and show its tab, so that focus can go there. */
+  function reveal(target) {
+    for (var box = target.closest(".f2l-item"); box; box = box.parentNode.closest(".f2l-item")) {
+      setFolded(box, false);
+    }
+    var panel = target.closest("[data-panel]");
+    if (panel && panel.hidden) { openTab(panel.getAttribute("data-panel"), false); }
   }
 
   function addButtons(listPath, whats) {
@@ -288,6 +328,13 @@ function Free2LinkStudio(runtime, element, args) {
     }), ["text", "chat", "advert"], legend);
   }
 
+  function titled(legend, title) { return title ? legend + " \u2014 " + title : legend; }
+
+  function plainText(markup) {
+    var text = (markup || "").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim();
+    return text.length > 60 ? text.slice(0, 59) + "\u2026" : text;
+  }
+
   function drawScenario() {
     var steps = state.nodes.filter(function (n) { return n.kind === "step"; });
     var startOptions = [["", M.start_default]].concat(steps.map(nodeOption));
@@ -317,7 +364,7 @@ function Free2LinkStudio(runtime, element, args) {
         }), ["choice"], M.choices_legend));
       }
       var legend = format(node.kind === "end" ? M.end_legend : M.step_legend, {number: number});
-      return item(path, legend, i, state.nodes.length, body, "f2l-item--" + node.kind);
+      return item(path, legend, i, state.nodes.length, body, "f2l-item--" + node.kind, node, node.title);
     });
     var start = state._start || "";
     return [field("start", M.start_label, "select", start, {options: startOptions}),
@@ -338,7 +385,7 @@ function Free2LinkStudio(runtime, element, args) {
         field(path + ".feedback", M.feedback_any, "textarea", indicator.feedback, {help: M.markup_help}),
         field(path + ".feedback_selected", M.feedback_selected, "textarea", indicator.feedback_selected, {rows: 2}),
         field(path + ".feedback_missed", M.feedback_missed, "textarea", indicator.feedback_missed, {rows: 2})
-      ], "f2l-item--indicator");
+      ], "f2l-item--indicator", indicator, plainText(indicator.label));
     });
     return [parts("case", state.case, M.case_legend),
             field("prompt", M.prompt_label, "text", state.prompt),
@@ -379,6 +426,12 @@ function Free2LinkStudio(runtime, element, args) {
       spot.holder[spot.name] = kind === "flag" ? control.checked : control.value;
     }
     if (isScenario && /^nodes\.\d+\.(id|title)$/.test(path)) { refreshTargets(); }
+    var named = /^((nodes|indicators)\.\d+)\.(title|label)$/.exec(path);
+    var toggle = named && editor.querySelector("[data-toggle='" + named[1] + "']");
+    if (toggle) {
+      toggle.textContent = titled(toggle.getAttribute("data-legend"),
+                                  named[2] === "nodes" ? control.value.trim() : plainText(control.value));
+    }
   }
 
   function focusPath(path, preferControl) {
@@ -390,6 +443,10 @@ function Free2LinkStudio(runtime, element, args) {
 
   function act(button) {
     var action = button.getAttribute("data-action");
+    if (action === "toggle") {
+      setFolded(button.closest(".f2l-item"), button.getAttribute("aria-expanded") === "true");
+      return;
+    }
     if (action === "add") {
       var listPath = button.getAttribute("data-list");
       var list = lookup(listPath + ".x").holder;
@@ -452,9 +509,8 @@ function Free2LinkStudio(runtime, element, args) {
     document.getElementById(uid + "-dialog-text").textContent = format(M.target_option, {id: node.id, title: node.title})
       + " \u2014 " + format(M.incoming, {count: choices.length});
     var options = targetOptions("", node._key);
-    options[0] = ["", M.retarget_later];
-    fillSelect(select, options.slice(1).concat([options[0]]), "");
-    select.selectedIndex = 0;
+    options[0] = ["", M.retarget_later];  // the safe default: Enter re-points nothing
+    fillSelect(select, options, "");
     function close(confirmed) {
       dialog.querySelector("[data-dialog=confirm]").onclick = null;
       dialog.querySelector("[data-dialog=cancel]").onclick = null;
@@ -512,7 +568,12 @@ function Free2LinkStudio(runtime, element, args) {
       }
       lastProblems = answer.json.problems;
       showProblems(lastProblems, afterFailedSave);
-      if (answer.json.outline) { outline.innerHTML = answer.json.outline; }
+      if (answer.json.outline) {
+        var hadFocus = outline.contains(document.activeElement) && document.activeElement.getAttribute("href");
+        outline.innerHTML = answer.json.outline;
+        var current = rove();
+        if (hadFocus && current) { rove(hadFocus).focus(); }
+      }
       if (!afterFailedSave && status.textContent !== answer.json.status) { status.textContent = answer.json.status; }
       return answer.json;
     }).catch(function () {
@@ -549,16 +610,20 @@ function Free2LinkStudio(runtime, element, args) {
     return null;
   }
 
+  /* "Step 6 — Her documents, Choice 1, Leads to": every item around the field, then its label. */
   function nameOf(target) {
     if (!target) { return ""; }
+    var names = [];
     if (/^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
       var label = root.querySelector("label[for='" + target.id + "']");
-      var legend = target.closest("fieldset.f2l-item");
-      var where = legend ? legend.querySelector("legend").textContent + ", " : "";
-      return where + (label ? label.textContent : "");
+      names.push(label ? label.textContent : "");
     }
-    var own = target.querySelector("legend");
-    return own ? own.textContent : "";
+    for (var box = target.closest("fieldset"); box && root.contains(box); box = box.parentNode.closest("fieldset")) {
+      var toggle = box.querySelector(":scope > legend > .f2l-item__toggle");
+      var legend = box.querySelector(":scope > legend");
+      if (box.matches(".f2l-item")) { names.unshift(toggle ? toggle.textContent : legend ? legend.textContent : ""); }
+    }
+    return names.filter(Boolean).join(", ");
   }
 
   function showProblems(problems, afterFailedSave) {
@@ -582,9 +647,20 @@ function Free2LinkStudio(runtime, element, args) {
         }
       }
       links.push({text: target && target !== olx ? format(M.problem_at, {field: nameOf(target), message: problem.message})
-                  : problem.message, target: target});
+                  : problem.message, target: target, warning: problem.severity === "warning"});
     });
+    countOnFoldedItems();
     drawSummary(links, afterFailedSave);
+  }
+
+  /* A folded step, end or indicator says how many errors wait inside it. */
+  function countOnFoldedItems() {
+    Array.prototype.forEach.call(editor.querySelectorAll(".f2l-item__count"), function (count) {
+      var box = count.closest(".f2l-item");
+      var errors = box.querySelectorAll(".f2l-studio__error:not(.f2l-studio__error--warning)").length;
+      count.textContent = errors ? format(M.item_problems, {count: errors}) : "";
+      count.hidden = !errors;
+    });
   }
 
   function showLines(lines, afterFailedSave) {
@@ -592,22 +668,82 @@ function Free2LinkStudio(runtime, element, args) {
     drawSummary(lines.map(function (text) { return {text: text, target: null}; }), afterFailedSave);
   }
 
+  /* Errors (they stop saving) first, then warnings apart; each links to its field, or to its line of OLX. */
   function drawSummary(links, afterFailedSave) {
     problemsBox.innerHTML = "";
     problemsBox.hidden = !links.length;
     if (!links.length) { return; }
-    problemsBox.appendChild(el("p", {"class": "f2l-studio__problems-heading",
-                                     text: afterFailedSave ? M.not_saved_heading : M.problems_heading}));
-    var list = el("ul");
-    links.forEach(function (link) {
-      var visible = link.target && link.target.id && !link.target.closest("[hidden]");
-      list.appendChild(el("li", {}, [visible ? el("a", {href: "#" + link.target.id, "data-focus": link.target.id,
-                                                        text: link.text})
-                                             : el("span", {text: link.text})]));
-    });
-    problemsBox.appendChild(list);
+    var errors = links.filter(function (link) { return !link.warning; });
+    var warnings = links.filter(function (link) { return link.warning; });
+    if (errors.length) {
+      problemsBox.appendChild(el("p", {"class": "f2l-studio__problems-heading",
+                                       text: afterFailedSave ? M.not_saved_heading : M.problems_heading}));
+      problemsBox.appendChild(summaryList(errors));
+    }
+    if (warnings.length) {
+      problemsBox.appendChild(el("p", {"class": "f2l-studio__problems-heading f2l-studio__problems-heading--warning",
+                                       text: M.warnings_heading}));
+      problemsBox.appendChild(summaryList(warnings));
+    }
+    problemsBox.classList.toggle("f2l-studio__problems--warnings", !errors.length);
     if (afterFailedSave) { problemsBox.focus(); }
   }
+
+  function summaryList(links) {
+    var list = el("ul");
+    links.forEach(function (link) {
+      var line = link.target === olx && /^(\d+):/.exec(link.text);
+      var node;
+      if (line) {
+        node = el("a", {href: "#" + olx.id, "data-line": line[1], text: link.text});
+      } else if (link.target && link.target.id && link.target !== olx) {
+        node = el("a", {href: "#" + link.target.id, "data-focus": link.target.id, text: link.text});
+      } else {
+        node = el("span", {text: link.text});
+      }
+      list.appendChild(el("li", {}, [node]));
+    });
+    return list;
+  }
+
+  /* Select a line of the OLX text, and scroll it into view. */
+  function showLine(number) {
+    var lines = olx.value.split("\n");
+    var start = lines.slice(0, number - 1).join("\n").length + (number > 1 ? 1 : 0);
+    var end = start + (lines[number - 1] || "").length;
+    olx.focus();
+    olx.setSelectionRange(start, end);
+    var height = parseFloat(window.getComputedStyle(olx).lineHeight) || 20;
+    olx.scrollTop = Math.max(0, (number - 3) * height);
+  }
+
+  // ---------------------------------------------------------------- the outline: one tab stop, arrow keys
+
+  function outlineLinks() { return Array.prototype.slice.call(outline.querySelectorAll("a.f2l-outline__link")); }
+
+  function rove(current) {
+    var links = outlineLinks();
+    if (!links.length) { return; }
+    var kept = current || outline.getAttribute("data-current");
+    var on = links.filter(function (a) { return a.getAttribute("href") === kept; })[0] || links[0];
+    links.forEach(function (a) { a.tabIndex = a === on ? 0 : -1; });
+    outline.setAttribute("data-current", on.getAttribute("href"));
+    return on;
+  }
+
+  outline.addEventListener("keydown", function (event) {
+    var links = outlineLinks();
+    var index = links.indexOf(document.activeElement);
+    if (index < 0) { return; }
+    var next = {ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: links.length - 1}[event.key];
+    if (next === undefined) { return; }
+    event.preventDefault();
+    next = Math.max(0, Math.min(links.length - 1, next));
+    rove(links[next].getAttribute("href")).focus();
+  });
+  outline.addEventListener("focusin", function (event) {
+    if (event.target.matches("a.f2l-outline__link")) { rove(event.target.getAttribute("href")); }
+  });
 
   function save() {
     if (runtime.notify) { runtime.notify("save", {state: "start", message: M.saving}); }
@@ -654,6 +790,7 @@ function Free2LinkStudio(runtime, element, args) {
       validate(false).then(function (answer) {
         if (!answer || !answer.form) { say(M.fix_olx_first); return; }
         state = load(answer.form);
+        foldLongLists();
         source = "form";
         showTab("form", moveFocus);
         draw();
@@ -734,10 +871,16 @@ function Free2LinkStudio(runtime, element, args) {
       event.preventDefault();
       var target = document.getElementById(link.getAttribute("data-focus"));
       if (target) {
-        if (target.closest("[data-panel=form]") && root.querySelector("[data-panel=form]").hidden) { openTab("form", false); }
+        reveal(target);
         target.focus();
-        target.scrollIntoView({block: "center"});
+        target.scrollIntoView({block: target.matches("fieldset") ? "start" : "center"});
       }
+      return;
+    }
+    var lineLink = event.target.closest("a[data-line]");
+    if (lineLink && root.contains(lineLink)) {
+      event.preventDefault();
+      showLine(Number(lineLink.getAttribute("data-line")));
       return;
     }
     var button = event.target.closest("button[data-action]");
@@ -750,5 +893,6 @@ function Free2LinkStudio(runtime, element, args) {
   });
 
   draw();
+  rove();
   validateSoon(0);
 }
