@@ -64,6 +64,16 @@ class RecordingRuntime(ToyRuntime):
         return response.status_int, json.loads(response.body.decode() or "null")
 
 
+def pytest_terminal_summary(terminalreporter):
+    """What the hypothesis integrity suite generated, when it ran (for the closing note and CI logs)."""
+    import sys
+
+    module = sys.modules.get("tests.test_integrity_properties")
+    if module is not None and module.COUNTS["sequences"]:
+        terminalreporter.write_line("hypothesis integrity suite tried: " + ", ".join(
+            f"{count} {name}" for name, count in module.COUNTS.items()))
+
+
 @pytest.fixture(autouse=True)
 def _clean_toy_store():
     TOYRUNTIME_KVS.clear()

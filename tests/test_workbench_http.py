@@ -62,8 +62,9 @@ def test_post_without_csrf_token_is_refused(workbench):
     assert status == 403
 
 
-@pytest.mark.parametrize("body", [b"{not json", b'"a string"', b'{"step": "s1"}', b'{"step": "s9", "choice": "c1"}',
-                                  b'{"step": "s1", "choice": "zz"}'])
+@pytest.mark.parametrize("body", [b"{not json", b'"a string"', b'{"step": "s1", "seq": 0}',
+                                  b'{"step": "s9", "choice": "c1", "seq": 0}', b'{"step": "s1", "choice": "zz", "seq": 0}',
+                                  b'{"step": "s1", "choice": "c1"}', b'{"step": "s1", "choice": "c1", "seq": "0"}'])
 def test_garbage_is_answered_with_400_and_changes_nothing(workbench, body):
     client, usage_id, before = open_scenario(workbench, "garbage")
     status, answer = client.post(usage_id, "choose", body, raw=True)
@@ -103,8 +104,9 @@ def open_quiz(workbench, student, title_fragment="The hostess advert"):
     raise AssertionError(f"no workbench quiz titled {title_fragment!r}")
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"selected": "pay"}', b'{"selected": ["nope"]}',
-                                  b'{"selected": []}', b'{"selected": ["pay", "pay"]}'])
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"selected": "pay", "seq": 0}',
+                                  b'{"selected": ["nope"], "seq": 0}', b'{"selected": [], "seq": 0}',
+                                  b'{"selected": ["pay", "pay"], "seq": 0}', b'{"selected": ["pay"]}'])
 def test_quiz_garbage_is_answered_with_400_and_changes_nothing(workbench, body):
     client, usage_id, before = open_quiz(workbench, "quiz_garbage")
     status, answer = client.post(usage_id, "submit", body, raw=True)
