@@ -16,6 +16,7 @@ from lxml import etree
 
 from free2link_xblocks import course_tools
 from free2link_xblocks.core.course import OUR_BLOCK_TYPES, load_course
+from free2link_xblocks.core.course_text import TRANSLATED_ATTRIBUTES
 from free2link_xblocks.i18n import cli_translation
 from free2link_xblocks.i18n_tools import untranslated
 
@@ -147,14 +148,14 @@ LEARNER_FOLDERS = ("about", "chapter", "html", "info", "problem", "sequential", 
 
 
 def learner_texts(folder: Path):
-    """(file, text) for every text node and display name a learner can see in a built course."""
+    """(file, text) for every text node and translated attribute a learner can see in a built course."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
     for path in sorted(p for name in LEARNER_FOLDERS for p in (folder / name).rglob("*")
                        if p.suffix in (".xml", ".html")):
         markup = path.read_text(encoding="utf-8")
         root = etree.fromstring(f"<root>{markup}</root>" if path.suffix == ".html" else markup.encode(), parser)
         for element in root.iter():
-            for text in (element.text, element.tail, element.get("display_name")):
+            for text in (element.text, element.tail, *(element.get(name) for name in TRANSLATED_ATTRIBUTES)):
                 if text and text.strip():
                     yield path, text
 
