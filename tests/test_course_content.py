@@ -172,3 +172,12 @@ def test_learners_see_indicator_codes_only_where_module_4_teaches_them(built):
         found = [f"{path.name}: {text.strip()[:90]}" for path, text in learner_texts(folder)
                  if not path.name.startswith(MODULE_TEACHING_CODES) and INDICATOR_CODE.search(text)]
         assert found == [], (language, found)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("language", course_tools.COURSE_LANGUAGES)
+def test_each_course_text_has_one_translation(source, language):
+    """Edits that make two texts equal must merge their entries: a catalogue offers each text once."""
+    msgids = re.findall(r'^msgid "(.+)"$', course_tools.catalogue_path(source, language).read_text(encoding="utf-8"),
+                        re.MULTILINE)
+    assert [text for text, count in Counter(msgids).items() if count > 1] == []
