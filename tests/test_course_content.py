@@ -16,6 +16,7 @@ from lxml import etree
 
 from free2link_xblocks import course_tools
 from free2link_xblocks.core.course import OUR_BLOCK_TYPES, load_course
+from free2link_xblocks.core.course_text import TRANSLATED_ATTRIBUTES
 from free2link_xblocks.i18n import cli_translation
 from free2link_xblocks.i18n_tools import untranslated
 
@@ -130,3 +131,53 @@ def test_no_unconfirmed_helpline_is_advertised():
         for message in course_tools.course_messages(course):
             if re.search(r"116\s?006", message):
                 assert re.search(r"\bnot\b", message), message
+
+
+# Issue 17: the content brief's indicator codes ("R2", "C5") and its provisional ratings are for course
+# teams. Module 4 teaches the codes as labels (families, indicator list, case notes) and may use them;
+# everywhere else learners read the sign's name and a readable source reference instead.
+INDICATOR_CODE = re.compile(r"\b[RCEDV]\d{1,2}\b")
+PROVISIONAL = {
+    "en": re.compile(r"provisional|\(to be verified\)", re.IGNORECASE),
+    "it": re.compile(r"provvisori|\(da verificare\)", re.IGNORECASE),
+    "el": re.compile(r"προσωρινή διαβάθμιση|προσωρινές|\(προς επαλήθευση\)", re.IGNORECASE),
+    "pl": re.compile(r"ocena wstępna|wstępnie|z oceną wstępną|\(do weryfikacji\)", re.IGNORECASE),
+}
+MODULE_TEACHING_CODES = "m4_"
+LEARNER_FOLDERS = ("about", "chapter", "html", "info", "problem", "sequential", "vertical")
+
+
+def learner_texts(folder: Path):
+    """(file, text) for every text node and translated attribute a learner can see in a built course."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+    for path in sorted(p for name in LEARNER_FOLDERS for p in (folder / name).rglob("*")
+                       if p.suffix in (".xml", ".html")):
+        markup = path.read_text(encoding="utf-8")
+        root = etree.fromstring(f"<root>{markup}</root>" if path.suffix == ".html" else markup.encode(), parser)
+        for element in root.iter():
+            for text in (element.text, element.tail, *(element.get(name) for name in TRANSLATED_ATTRIBUTES)):
+                if text and text.strip():
+                    yield path, text
+
+
+def test_learners_never_see_provisional_ratings(built):
+    for (_name, language), folder in built.items():
+        found = [f"{path.name}: {text.strip()[:90]}" for path, text in learner_texts(folder)
+                 if PROVISIONAL[language].search(text)]
+        assert found == [], (language, found)
+
+
+def test_learners_see_indicator_codes_only_where_module_4_teaches_them(built):
+    for (_name, language), folder in built.items():
+        found = [f"{path.name}: {text.strip()[:90]}" for path, text in learner_texts(folder)
+                 if not path.name.startswith(MODULE_TEACHING_CODES) and INDICATOR_CODE.search(text)]
+        assert found == [], (language, found)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+@pytest.mark.parametrize("language", course_tools.COURSE_LANGUAGES)
+def test_each_course_text_has_one_translation(source, language):
+    """Edits that make two texts equal must merge their entries: a catalogue offers each text once."""
+    msgids = re.findall(r'^msgid "(.+)"$', course_tools.catalogue_path(source, language).read_text(encoding="utf-8"),
+                        re.MULTILINE)
+    assert [text for text, count in Counter(msgids).items() if count > 1] == []
