@@ -50,7 +50,10 @@ def validate_file(path: Path, translation=None) -> tuple[list[str], int]:
             source=source, tags=", ".join(f"<{tag}>" for tag in VALIDATORS))], 1
     lines, errors = [], 0
     for element in blocks:
-        _model, problems = VALIDATORS[local_name(element)](element)
+        model, problems = VALIDATORS[local_name(element)](element)
+        if local_name(element) == scenario.ROOT_TAG and not any(p.is_error for p in problems):
+            # Outside a course: the default pass mark, and harmful paths are warnings.
+            problems = problems + scenario.scenario_checks(model)
         lines.extend(p.format(source, t.gettext) for p in problems)
         errors += sum(1 for p in problems if p.is_error)
     return lines, errors
@@ -80,7 +83,7 @@ def cmd_validate(args) -> int:
     for name in args.paths:
         lines, errors = validate_path(Path(name), t, args.lang, args.ignore or ())
         for line in lines:
-            print(line)
+            print(course_tools.printable(line))  # names in archives and paths may hold terminal escapes
         total += errors
     return print_verdict(t, total, len(args.paths))
 
@@ -152,8 +155,17 @@ def cmd_i18n_compile(args) -> int:
     return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a wrong argument exits with status 1 like every other failure (the README's promise),
+    not argparse's 2; the usage and the message still go to stderr."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="free2link", description=__doc__.splitlines()[0])
+    parser = Parser(prog="free2link", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="check block XML files, OLX course folders and .tar.gz")
     validate.add_argument("paths", nargs="+", metavar="PATH")

@@ -6,6 +6,11 @@ openedx-demo-course), its gettext catalogues in ``locale/`` (``course.pot``, ``<
 with ``course.xml``, the text translated unit by unit, the course run renamed
 ``<run>_<lang>`` so the four runs can live side by side in one Open edX, and the result
 validated (olxcleaner plus our checks) before the tarball is written.
+
+Notes for course teams (``<p class="f2l-course-team">For course teams: check …</p>``) stay in
+the source, where the course team edits them, but never reach learners: ``build`` takes them
+out of the built course and lists them, with their file and line, in
+``dist/<name>-<lang>-course-team-checklist.md``.
 """
 
 from __future__ import annotations
@@ -17,15 +22,18 @@ import os
 import shutil
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
-from .core.course import OUR_BLOCK_TYPES, Course, Finding, load_course
+from .core.course import BLOCK_VALIDATORS, OUR_BLOCK_TYPES, Course, Finding, load_course
 from .core.course_text import TranslationError, apply_translation, serialize_html_fragment, text_units
 from .core.problems import N_, Problem
+from .core.scenario import ROOT_TAG as SCENARIO_TAG
 from .i18n_tools import Message, parse_po, untranslated, write_catalogues
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -35,6 +43,7 @@ SOURCE_FOLDER = "course"  # the OLX inside courses/<name>/, and the top folder o
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 SHOWN_UNTRANSLATED = 10  # listed one by one; the rest are counted
 UNTRANSLATED = N_("no translation in {po}: {text}")
+COURSE_TEAM_CLASS = "f2l-course-team"  # marks a note for course teams, never shown to learners
 
 
 class CourseInputError(Exception):
@@ -60,15 +69,21 @@ def catalogue_path(source: Path, language: str | None) -> Path:
 
 # ------------------------------------------------------------------ opening a course
 
-def find_course_folder(folder: Path, t) -> Path:
-    """The folder holding ``course.xml``: ``folder`` itself, its ``course/`` or its only subfolder."""
+def find_course_folder(folder: Path, t, shown_as: Path | None = None) -> Path:
+    """The folder holding ``course.xml``: ``folder`` itself, its ``course/`` or its only subfolder.
+
+    ``shown_as`` is the archive an unpacked ``folder`` came from: messages name it, not a temporary folder.
+    """
     if (folder / "course.xml").is_file():
         return folder
     candidates = [p for p in sorted(folder.iterdir()) if p.is_dir() and (p / "course.xml").is_file()]
     if len(candidates) == 1:
         return candidates[0]
+    if shown_as is not None:
+        raise CourseInputError(t.gettext("{path}: no course.xml in the archive, at its top or in one folder below "
+                                         "it").format(path=printable(shown_as)))
     raise CourseInputError(t.gettext("{path}: no course.xml in this folder or in one folder below it").format(
-        path=folder))
+        path=printable(folder)))
 
 
 @contextlib.contextmanager
@@ -78,24 +93,65 @@ def opened_course(path: Path, t):
         yield find_course_folder(path, t)
         return
     if not path.is_file():
-        raise CourseInputError(t.gettext("{path}: no such file or folder").format(path=path))
+        raise CourseInputError(t.gettext("{path}: no such file or folder").format(path=printable(path)))
     with tempfile.TemporaryDirectory(prefix="free2link-") as tmp:
         _unpack(path, Path(tmp), t)
-        yield find_course_folder(Path(tmp), t)
+        yield find_course_folder(Path(tmp), t, shown_as=path)
+
+
+def printable(text) -> str:
+    """A name as it may be printed: control characters (terminal escape sequences) and bytes that are
+    not UTF-8 shown as escapes, so a hostile file name can neither drive the terminal nor crash the output."""
+    text = str(text)
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code <= 0xDFFF or code in (0x2028, 0x2029):
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _unreadable(path: Path, t, reason: str) -> CourseInputError:
+    return CourseInputError(t.gettext("{path}: not a readable course archive (.tar.gz): {reason}").format(
+        path=printable(path), reason=reason))
+
+
+def _check_compression(path: Path, t) -> None:
+    """Refuse, in one line each, what is not a course archive, before ``tarfile`` sees it: an empty or
+    a .zip file, and a gzip stream that is damaged anywhere (its checksum is read only at the end)."""
+    with open(path, "rb") as file:
+        magic = file.read(4)
+    if not magic:
+        raise _unreadable(path, t, t.gettext("the file is empty"))
+    if magic.startswith(b"PK"):
+        raise _unreadable(path, t, t.gettext("this is a .zip file; export the course from Studio as .tar.gz"))
+    if not magic.startswith(b"\x1f\x8b"):
+        return  # an uncompressed or otherwise compressed tar: tarfile says whether it can read it
+    total = 0
+    try:
+        with gzip.open(path, "rb") as stream:
+            while chunk := stream.read(1024 * 1024):
+                total += len(chunk)
+                if total > MAX_UNPACKED_BYTES:
+                    raise CourseInputError(t.gettext("{path}: the archive is too large to be a course").format(
+                        path=printable(path)))
+    except (OSError, EOFError, zlib.error):
+        raise _unreadable(path, t, t.gettext("the file is damaged (its gzip data does not check out)")) from None
 
 
 def _unpack(path: Path, target: Path, t) -> None:
+    _check_compression(path, t)
     try:
         with tarfile.open(path, "r:*") as archive:
             members = archive.getmembers()
             _check_members(path, members, t)
-            if hasattr(tarfile, "data_filter"):
-                archive.extractall(target, members=members, filter="data")
-            else:  # pragma: no cover - Python without the extraction filters
-                archive.extractall(target, members=members)
-    except (tarfile.TarError, OSError, EOFError, ValueError) as error:
-        raise CourseInputError(t.gettext("{path}: not a readable course archive (.tar.gz): {reason}").format(
-            path=path, reason=str(error) or type(error).__name__)) from None
+            archive.extractall(target, members=members, filter="data")  # Python >= 3.11.4
+    except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error):
+        raise _unreadable(path, t, t.gettext("not a tar archive, or a damaged one")) from None
 
 
 def _check_members(path: Path, members, t) -> None:
@@ -105,10 +161,16 @@ def _check_members(path: Path, members, t) -> None:
         if name.startswith(("/", "\\")) or ".." in Path(name).parts or member.issym() or member.islnk() \
                 or not (member.isfile() or member.isdir()):
             raise CourseInputError(t.gettext("{path}: the archive holds an unsafe entry: {name}").format(
-                path=path, name=name))
+                path=printable(path), name=printable(name)))
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise CourseInputError(t.gettext("{path}: the archive holds a name that is not UTF-8: {name}").format(
+                path=printable(path), name=printable(name))) from None
         total += member.size
     if total > MAX_UNPACKED_BYTES:
-        raise CourseInputError(t.gettext("{path}: the archive is too large to be a course").format(path=path))
+        raise CourseInputError(t.gettext("{path}: the archive is too large to be a course").format(
+            path=printable(path)))
 
 
 # ------------------------------------------------------------------ validation
@@ -130,12 +192,16 @@ def olxcleaner_report(folder: Path, allowed: list[str], shown_as: str, t, ignore
         import olxcleaner
     except ImportError:
         return Report([t.gettext("olxcleaner is not installed: pip install \"free2link-xblocks[validate]\"")], 1)
-    _course, store, _names = olxcleaner.validate(str(folder), steps=8, ignore=list(ignore),
-                                                  allowed_xblocks=allowed)
+    try:
+        _course, store, _names = olxcleaner.validate(str(folder), steps=8, ignore=list(ignore),
+                                                      allowed_xblocks=allowed)
+    except (Exception, RecursionError) as error:  # noqa: BLE001 - a third party's checks on hostile files
+        return Report([t.gettext("{path}: olxcleaner could not check the course ({reason}); fix the errors above "
+                                 "first").format(path=shown_as, reason=type(error).__name__)], 1)
     lines, errors = [], 0
     for error in store.errors:
         where = f"{shown_as}/{_relative(error.filename, folder)}" if error.filename else shown_as
-        lines.append(f"{where}: olxcleaner {error.level} {error.name}: {error.description}")
+        lines.append(printable(f"{where}: olxcleaner {error.level} {error.name}: {error.description}"))
         errors += error.level_val >= 3  # ERROR and CRITICAL
     return Report(lines, errors)
 
@@ -146,7 +212,8 @@ def _relative(filename: str, folder: Path) -> str:
 
 
 def findings_report(findings: list[Finding], shown_as: str, t) -> Report:
-    return Report([f"{shown_as}/{f.format(t.gettext)}" for f in findings], sum(f.is_error for f in findings))
+    return Report([printable(f"{shown_as}/{f.format(t.gettext)}") for f in findings],
+                  sum(f.is_error for f in findings))
 
 
 def validate_course(path: Path, t, language: str | None = None, shown_as: str | None = None,
@@ -154,17 +221,41 @@ def validate_course(path: Path, t, language: str | None = None, shown_as: str | 
     """Every check of one course folder or tarball; ``language`` also checks its catalogue."""
     try:
         with opened_course(path, t) as folder:
-            shown_as = shown_as or (f"{path}:{folder.relative_to(folder.parent)}" if path.is_file() else str(folder))
+            shown_as = shown_as or printable(f"{path}:{folder.relative_to(folder.parent)}" if path.is_file()
+                                             else folder)
             course = load_course(folder, with_html=language is not None)
             report = findings_report(course.findings, shown_as, t)
             if language:
-                merge(report, catalogue_report(course, folder.parent, language, t, shown_as))
-            if not course.errors or course.root_pointer is not None:
+                merge(report, language_report(course, folder.parent, language, t, shown_as, path.is_file()))
+            # olxcleaner follows the same pointers without our limits: not on a course that leaves its folder
+            if (not course.errors or course.root_pointer is not None) and not course.unsafe:
                 allowed = sorted(set(OUR_BLOCK_TYPES) | set(course.advanced_modules))
                 merge(report, olxcleaner_report(folder, allowed, shown_as, t, ignore))
             return report
     except CourseInputError as error:
         return Report([str(error)], 1)
+
+
+def built_language(course: Course) -> str | None:
+    """The language a course was built in by ``free2link build`` (run ``<run>_<lang>``), else None."""
+    root = course.elements[0].element if course.elements else None
+    language = root.get("language") if root is not None else None
+    return language if language and (course.run or "").endswith(f"_{language}") else None
+
+
+def language_report(course: Course, source: Path, language: str, t, shown_as: str, archive: bool) -> Report:
+    """``--lang``: a source's catalogue is complete, or a built course is in that language."""
+    built = built_language(course)
+    if built is not None:  # translated and checked when it was built; it has no catalogue of its own
+        if built == language:
+            return Report([], 0)
+        return Report([t.gettext("{path}: this course was built in {built}, not in {language}").format(
+            path=shown_as, built=built, language=language)], 1)
+    if archive:  # unpacked to a temporary folder: there is no catalogue beside it
+        return Report([t.gettext("{path}: --lang checks the catalogue of a course source (courses/<name>) or "
+                                 "that a built course is in that language; this archive is neither").format(
+            path=shown_as)], 1)
+    return catalogue_report(course, source, language, t, shown_as)
 
 
 def merge(report: Report, other: Report) -> None:
@@ -265,6 +356,53 @@ def translate_course(course: Course, entries: dict, catalogue: str) -> list[Find
     return findings
 
 
+# ------------------------------------------------------------------ notes for course teams
+
+@dataclass
+class CourseTeamNote:
+    path: str
+    line: int | None
+    text: str
+
+
+def is_course_team_note(element) -> bool:
+    return isinstance(element.tag, str) and COURSE_TEAM_CLASS in (element.get("class") or "").split()
+
+
+def take_course_team_notes(root, path: str = "") -> list[CourseTeamNote]:
+    """Remove every course-team note under ``root`` (keeping the text that follows it); return them."""
+    notes = []
+    for element in [e for e in root.iter() if is_course_team_note(e)]:
+        text = " ".join("".join(element.itertext()).split())
+        notes.append(CourseTeamNote(path, element.sourceline, text))
+        _remove_keeping_tail(element)
+    return notes
+
+
+def _remove_keeping_tail(element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if tail.strip():
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def write_checklist(notes: list[CourseTeamNote], path: Path, title: str, t) -> None:
+    """The course team's checklist: every note of the course, where it was, in course order."""
+    lines = [f"# {title}", "", t.gettext("Check each item before publishing the course. These notes are taken out "
+                                         "of the course that learners see."), ""]
+    for note in notes:
+        where = f"{note.path}:{note.line}" if note.line else note.path
+        lines.append(f"- [ ] `{where}`: {note.text}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 # ------------------------------------------------------------------ building tarballs
 
 def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, Report]:
@@ -274,6 +412,11 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
     report = findings_report(course.findings, shown_as, t)
     if course.errors:
         return None, report
+    built = built_language(course)
+    if built is not None:
+        merge(report, Report([t.gettext("{path}: already built (in {language}); build from the course source, "
+                                        "courses/<name>").format(path=shown_as, language=built)], 1))
+        return None, report
     if language != SOURCE_LANGUAGE:
         if language not in COURSE_LANGUAGES:
             return None, catalogue_report(course, source, language, t, shown_as)
@@ -282,6 +425,7 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
         merge(report, capped_report(problems, shown_as, po, t))
         if report.errors:
             return None, report
+    notes = [note for f in course.files for note in take_course_team_notes(f.root, f.path)]
     with tempfile.TemporaryDirectory(prefix="free2link-build-") as tmp:
         top = Path(tmp) / SOURCE_FOLDER
         write_course(course, source / SOURCE_FOLDER, top, language)
@@ -292,7 +436,14 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
         out_dir.mkdir(parents=True, exist_ok=True)
         tarball = out_dir / built
         write_tarball(top, tarball)
+        write_checklist(notes, checklist_path(out_dir, source, language), t.gettext(
+            "{course} ({language}): checklist for the course team").format(course=source.name, language=language), t)
+    write_structure_map(course, language, tarball)
     return tarball, report
+
+
+def checklist_path(out_dir: Path, source: Path, language: str) -> Path:
+    return out_dir / f"{source.name}-{language}-course-team-checklist.md"
 
 
 def write_course(course: Course, source_folder: Path, top: Path, language: str) -> None:
@@ -349,35 +500,105 @@ def write_tarball(top: Path, tarball: Path) -> None:
     partial.replace(tarball)
 
 
+# ------------------------------------------------------------------ the trainer report's structure map
+
+STRUCTURE_FORMAT = "free2link-structure/1"
+
+
+def structure_map(course: Course, language: str) -> dict:
+    """What ``free2link report`` needs to merge a course's language runs by structure rather than by title: the
+    run, and each module (chapter) with its subsections (their assignment type) and problems and blocks, each
+    with its ``url_name`` (the same in every language) and its name as this language's run shows it."""
+    pointer = course.root_pointer
+    run = f"{course.run}_{language}"
+    modules, subsection = [], ""
+    for placed in course.elements:
+        tag, element = placed.tag, placed.element
+        name = element.get("display_name", "")
+        url_name = element.get("url_name") or Path(placed.source).stem
+        if tag == "chapter":
+            modules.append({"id": url_name, "name": name, "subsections": [], "blocks": []})
+        elif not modules:
+            continue
+        elif tag == "sequential":
+            subsection = url_name
+            graded = element.get("graded") == "true"
+            modules[-1]["subsections"].append({"id": url_name, "name": name,
+                                               "format": element.get("format", "") if graded else ""})
+        elif tag == "problem" or tag in OUR_BLOCK_TYPES:
+            block = {"id": url_name, "type": tag, "name": name, "subsection": subsection}
+            if tag in OUR_BLOCK_TYPES:
+                block["labels"] = _report_labels(tag, element)
+            modules[-1]["blocks"].append(block)
+    return {"format": STRUCTURE_FORMAT, "language": language,
+            "course": f"course-v1:{pointer.get('org')}+{pointer.get('course')}+{run}",
+            "run": f"{pointer.get('org')}_{pointer.get('course')}_{run}", "modules": modules}
+
+
+def _report_labels(tag: str, element) -> dict:
+    """What the report counts in one of our blocks, by the ids its report columns give: harmful choices
+    (``step:choice``) and present indicators, with their labels in this language."""
+    model, _problems = BLOCK_VALIDATORS[tag](element)
+    if model is None:
+        return {}
+    if tag == SCENARIO_TAG:
+        return {f"{step.id}:{choice.id}": choice.label for step in model.steps for choice in step.choices
+                if choice.quality == "harmful"}
+    return {indicator.id: indicator.label for indicator in model.indicators if indicator.present}
+
+
+def write_structure_map(course: Course, language: str, tarball: Path) -> Path:
+    """``<tarball name>.structure.json`` beside the tarball (not in it: Studio imports only the OLX)."""
+    path = tarball.with_name(tarball.name.removesuffix(".tar.gz") + ".structure.json")
+    path.write_text(json.dumps(structure_map(course, language), indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return path
+
+
 # ------------------------------------------------------------------ the workbench
 
+class CourseBlock(NamedTuple):
+    """A course block as the workbench shows it: its title, its OLX, and where it goes in the index."""
+
+    title: str
+    xml: str
+    order: tuple  # (course, module, language, place in the course)
+
+
 @cache
-def course_blocks(block_type: str, root: str | None = None) -> tuple[tuple[str, str], ...]:
-    """(title, OLX) of every ``block_type`` block of every course, in every language with a catalogue.
+def course_blocks(block_type: str, root: str | None = None) -> tuple[CourseBlock, ...]:
+    """Every ``block_type`` block of every course, in every language with a catalogue.
 
     The workbench shows them, so the README's first command plays the real curriculum.
     """
     scenarios = []
-    for source in course_sources(Path(root) if root else None):
+    for course_number, source in enumerate(course_sources(Path(root) if root else None)):
         course = load_course(source / SOURCE_FOLDER)
         placed = course.blocks_of(block_type)
         if course.errors or not placed:
             continue
+        chapters = [p.element for p in course.elements if p.tag == "chapter"]
+        places = {id(p.element): number for number, p in enumerate(course.elements)}
         catalogues = {SOURCE_LANGUAGE: {}, **{lang: read_catalogue(source, lang) for lang in COURSE_LANGUAGES}}
-        for language, entries in catalogues.items():
+        for language_number, (language, entries) in enumerate(catalogues.items()):
             if language != SOURCE_LANGUAGE and not any(value for msgid, value in entries.items() if msgid):
                 continue  # nothing translated yet
             for block in placed:
                 element = _translated_copy(block.element, entries)
                 module = block.chapter.get("display_name", "") if block.chapter is not None else ""
                 module = entries.get(module) or module
-                scenarios.append((f"[{language}] {module} · {element.get('display_name', '')}",
-                                  etree.tostring(element, encoding="unicode")))
+                module_number = chapters.index(block.chapter) if block.chapter in chapters else len(chapters)
+                scenarios.append(CourseBlock(f"[{language}] {module} · {element.get('display_name', '')}",
+                                             etree.tostring(element, encoding="unicode"),
+                                             (course_number, module_number, language_number,
+                                              places[id(block.element)])))
     return tuple(scenarios)
 
 
 def _translated_copy(element, entries: dict):
+    """A learner's copy of a block: translated, without the notes for course teams."""
     copy = etree.fromstring(etree.tostring(element))
+    take_course_team_notes(copy)
     if not entries:
         return copy
     for unit in text_units(copy):

@@ -24,16 +24,24 @@ class StaticUserService(UserService):
         return self.user
 
 
+LEARNER_ACTIONS = {"choose", "proceed", "back", "restart", "submit", "reset"}
+
+
 class RecordingRuntime(ToyRuntime):
     """XBlock's own ToyRuntime, with i18n and user services and every published event kept."""
 
     def __init__(self, user_id="learner", staff=False, i18n=None):
         super().__init__(user_id)
         self.events = []
-        user = XBlockUser(is_current_user=True, full_name=user_id)
-        user.opt_attrs = {"edx-platform.username": user_id, "edx-platform.user_is_staff": staff}
+        self.user = XBlockUser(is_current_user=True, full_name=user_id)
+        self.user.opt_attrs = {"edx-platform.username": user_id, "edx-platform.user_is_staff": staff}
         self._services["i18n"] = i18n or NullI18nService()
-        self._services["user"] = StaticUserService(user)
+        self._services["user"] = StaticUserService(self.user)
+
+    def as_staff(self, staff=True):
+        """Make the current user course staff (or a learner again), as the LMS's user service says."""
+        self.user.opt_attrs["edx-platform.user_is_staff"] = staff
+        return self
 
     def publish(self, block, event_type, event_data):
         self.events.append((event_type, event_data))
@@ -41,9 +49,15 @@ class RecordingRuntime(ToyRuntime):
     def events_of(self, kind):
         return [data for event_type, data in self.events if event_type == kind]
 
-    def call(self, block, handler, payload=None, raw=None):
-        """POST to a JSON handler; return (status, decoded body)."""
-        body = raw if raw is not None else json.dumps(payload if payload is not None else {}).encode()
+    def call(self, block, handler, payload=None, raw=None, token=True):
+        """POST to a JSON handler; return (status, decoded body).
+
+        Like the learner page, a learner action carries the block's current action token ``seq``
+        unless the payload gives one (or ``token`` is False)."""
+        payload = payload if payload is not None else {}
+        if token and isinstance(payload, dict) and "seq" not in payload and handler in LEARNER_ACTIONS:
+            payload = {**payload, "seq": block.action_seq}
+        body = raw if raw is not None else json.dumps(payload).encode()
         request = Request.blank("/", method="POST", body=body)
         request.content_type = "application/json"
         response = self.handle(block, handler, request)

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from free2link_xblocks.cli import main
 
 GOOD = open("tests/data/amira.xml", encoding="utf-8").read()
@@ -54,3 +56,11 @@ def test_indicator_quizzes_are_validated_too(tmp_path, capsys):
     assert main(["validate", str(good), str(unit)]) == 0
     assert main(["validate", str(bad)]) == 1
     assert f'{bad}:7: indicator pay: strength must be one of strong, medium, weak, not "high"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["validate"], ["build", "--lang", "xx"], ["report", "--bogus"], ["nothing"], []])
+def test_a_wrong_argument_exits_with_status_1_and_says_why(argv, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 1
+    assert "error:" in capsys.readouterr().err

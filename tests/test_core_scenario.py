@@ -124,7 +124,7 @@ def test_entities_and_doctypes_are_refused():
 
 
 def test_missing_feedback_is_a_warning_not_an_error():
-    xml = build('<step id="a"><choice next="e"><label>x</label></choice></step><end id="e"/>')
+    xml = build('<step id="a"><choice id="c1" next="e"><label>x</label></choice></step><end id="e"/>')
     scenario, problems = parse_scenario_element(parse_xml(xml))
     assert [p.severity for p in problems] == ["warning"]
     assert scenario.node("a").choices[0].feedback == ""

@@ -256,6 +256,7 @@ def test_studio_view_renders_the_settings_and_olx(runtime, block):
 
 
 def test_studio_saves_valid_content(runtime, block):
+    runtime.as_staff()
     status, answer = runtime.call(block, "studio_submit", studio_payload(block))
     assert status == 200 and "Maximum score: 1" in answer["summary"]
     assert (block.scoring, block.shuffle, block.max_attempts) == ("all_or_nothing", True, 3)
@@ -274,6 +275,7 @@ def test_studio_saves_valid_content(runtime, block):
 ])
 def test_studio_refuses_invalid_input_and_stores_nothing(runtime, block, changes, expected):
     before = (block.quiz_xml, block.display_name, block.scoring, block.shuffle, block.max_attempts)
+    runtime.as_staff()
     status, answer = runtime.call(block, "studio_submit", studio_payload(block, **changes))
     assert status == 400 and expected in answer["error"], answer
     assert (block.quiz_xml, block.display_name, block.scoring, block.shuffle, block.max_attempts) == before

@@ -123,7 +123,24 @@ def test_exit_1_when_nothing_is_usable_and_no_traceback(tmp_path, capsys):
     assert "Nothing usable was found in the input" in err and not (tmp_path / "out").exists()
     assert main(["report", "--grades", str(tmp_path / "notes.csv"), "--pass-mark", "lots",
                  "--out", str(tmp_path / "out")]) == 1
-    assert "--pass-mark must be a grade between 0 and 1" in capsys.readouterr().err
+    assert "--pass-mark must be a fraction above 0 and at most 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("given, accepted", [("0.6", 0.6), ("60%", 0.6), ("1", 1.0), ("100%", 1.0), ("0,75", 0.75),
+                                             (" 5 % ", 0.05), ("1.5", None), ("150%", None), ("0", None),
+                                             ("0%", None), ("-0.5", None), ("60", None), ("nan", None), ("", None)])
+def test_the_pass_mark_is_a_fraction_or_a_percentage_and_nothing_else(tmp_path, capsys, given, accepted):
+    cohort = rx.make_cohort(6, seed=3, languages=("it",))
+    path = tmp_path / f"{rx.RUNS['it']}_grade_report_2026-04-01-1015.csv"
+    rx.write_grade_report(path, cohort)
+    code = main(["report", "--grades", str(path), "--pass-mark", given, "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    if accepted is None:
+        assert code == 1 and f"“{given}” is neither" in err and not (tmp_path / "out").exists()
+    else:
+        assert code == 0
+        page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+        assert f"a grade of at least {accepted * 100:.0f}%" in page
 
 
 def test_an_unwritable_output_folder_is_a_message(tmp_path, cohort, capsys):

@@ -229,7 +229,7 @@ def test_staff_see_the_class_tally_and_learners_do_not(block):
 
 
 def studio_payload(block, **changes):
-    payload = {"display_name": "Edited", "weight": "2", "max_attempts": "3", "allow_back": False,
+    payload = {"display_name": "Edited", "weight": "2", "max_attempts": "3", "allow_back": False, "shuffle": False,
                "olx": block.scenario_xml}
     payload.update(changes)
     return payload
@@ -243,6 +243,7 @@ def test_studio_view_renders_the_settings_and_olx(runtime, block):
 
 def test_studio_saves_valid_content(runtime, block):
     olx = block.scenario_xml.replace('points="2"', 'points="5"')
+    runtime.as_staff()
     status, answer = runtime.call(block, "studio_submit", studio_payload(block, olx=olx))
     assert status == 200 and "Maximum score: 6" in answer["summary"]
     assert block.display_name == "Edited" and block.weight == 2.0 and block.max_attempts == 3
@@ -263,6 +264,7 @@ def test_studio_saves_valid_content(runtime, block):
 ])
 def test_studio_refuses_invalid_input_and_stores_nothing(runtime, block, changes, expected):
     before = (block.scenario_xml, block.display_name, block.weight, block.max_attempts, block.allow_back)
+    runtime.as_staff()
     status, answer = runtime.call(block, "studio_submit", studio_payload(block, **changes))
     assert status == 400 and expected in answer["error"], answer
     assert (block.scenario_xml, block.display_name, block.weight, block.max_attempts, block.allow_back) == before

@@ -102,7 +102,7 @@ TYPE_INTO = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new E
 def test_studio_editor_reports_errors_saves_and_passes_axe(driver, workbench):
     from selenium.webdriver.common.by import By
 
-    url = scenario_url(workbench, "A job offer on Instagram", "author").replace("/?student=", "/studio_view/?student=")
+    url = scenario_url(workbench, "A job offer on Instagram", "staff").replace("/?student=", "/studio_view/?student=")
     driver.get(url)
     wait_for(driver, ".f2l-studio .f2l-item")
     violations = run_axe(driver, ".f2l-studio")

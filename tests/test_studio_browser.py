@@ -75,12 +75,13 @@ def restore(workbench):
     saved = []
 
     def keep(title, file):
-        client = Client(workbench.url, "restorer")
+        client = Client(workbench.url, "staff")
         status_code, html = client.get(re.search(r"/scenario/[^/]+/", scenario_url(workbench, title, "x")).group(0))
         assert status_code == 200
         usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_", html).group(1)
         root = etree.fromstring(next(ROOT.glob(f"free2link_xblocks/*/workbench/{file}")).read_bytes())
-        settings = {name: root.attrib.pop(name) for name in list(root.attrib) if name != "start"}
+        settings = {name: root.attrib.pop(name) for name in list(root.attrib)
+                    if name not in ("start", "harmful_cap")}  # those two belong to the content
         saved.append((client, usage_id, {**settings, "olx": etree.tostring(root, encoding="unicode")}))
 
     yield keep
@@ -121,7 +122,7 @@ def test_an_author_builds_a_scenario_with_the_keyboard_fixes_an_error_saves_and_
     from selenium.webdriver.common.keys import Keys
 
     restore(SCENARIO, "40_think_again.xml")
-    url = studio_url(workbench, SCENARIO, "author")
+    url = studio_url(workbench, SCENARIO, "staff")
     driver.get(url)
     wait_for(driver, ".f2l-item")
     remove_everything(driver, "[data-path=nodes]")
@@ -235,7 +236,7 @@ def test_the_olx_mode_the_preview_and_the_removal_dialog(driver, workbench, rest
     from selenium.webdriver.common.keys import Keys
 
     restore(SCENARIO, "40_think_again.xml")
-    driver.get(studio_url(workbench, SCENARIO, "author2"))
+    driver.get(studio_url(workbench, SCENARIO, "instructor"))
     wait_for(driver, ".f2l-item")
     wait_until(driver, lambda d: status(d) == "No problems found.")
     screenshot(driver, "studio-scenario-editor")
@@ -313,7 +314,7 @@ def test_an_author_builds_a_quiz_with_the_keyboard_fixes_an_error_saves_and_a_le
     from selenium.webdriver.common.keys import Keys
 
     restore(QUIZ, "20_phone_keeps_ringing.xml")
-    url = studio_url(workbench, QUIZ, "author")
+    url = studio_url(workbench, QUIZ, "staff")
     driver.get(url)
     wait_for(driver, ".f2l-item")
     remove_everything(driver, "[data-path=case]")
@@ -376,7 +377,7 @@ LARGEST = "Cleaning job, then"  # one of the course's two largest scenarios: 6 s
 def test_the_outline_reaches_any_step_of_the_largest_course_scenario_in_at_most_10_key_presses(driver, workbench):
     from selenium.webdriver.common.keys import Keys
 
-    url = studio_url(workbench, LARGEST, "outliner")
+    url = studio_url(workbench, LARGEST, "staff")
 
     def fresh_page():
         driver.get(url)
@@ -429,7 +430,7 @@ def test_errors_speak_the_authors_words_and_stay_on_choice_1_when_a_second_choic
     from selenium.webdriver.common.keys import Keys
 
     restore(SCENARIO, "40_think_again.xml")
-    driver.get(studio_url(workbench, SCENARIO, "wording"))
+    driver.get(studio_url(workbench, SCENARIO, "instructor"))
     wait_for(driver, ".f2l-item")
     wait_until(driver, lambda d: status(d) == "No problems found.")
     add = driver.find_element("css selector", "[data-list=nodes][data-what=step]")
@@ -471,3 +472,42 @@ def test_errors_speak_the_authors_words_and_stay_on_choice_1_when_a_second_choic
     assert "Add feedback: without it" in summary.find_element(
         "css selector", ".f2l-studio__problems-heading--warning + ul").text
     audit(driver, "studio-errors-in-words")
+
+
+def test_the_form_edits_the_harmful_cap_and_the_points_of_an_end(driver, workbench, restore):
+    from selenium.webdriver.common.keys import Keys
+
+    restore(SCENARIO, "40_think_again.xml")
+    url = studio_url(workbench, SCENARIO, "staff")  # the course team
+    driver.get(url)
+    wait_for(driver, ".f2l-item")
+    cap = driver.find_element("css selector", "[data-path=harmful_cap]")
+    assert cap.get_attribute("value") == "2" and cap.get_attribute("aria-describedby")
+    end_points = driver.find_elements("css selector", "input[data-path$='.points'][data-path^='nodes.']")
+    end_points = [e for e in end_points if ".choices." not in e.get_attribute("data-path")]
+    assert [e.get_attribute("value") for e in end_points] == ["0", "0"]  # the two ends of the example
+    for point in end_points:
+        unfold(driver, point)  # a long scenario opens folded
+
+    cap.clear()
+    cap.send_keys("lots")
+    wait_until(driver, lambda d: status(d) == "1 error to fix before saving.")
+    assert "harmful_cap must be a whole number" in driver.find_element("css selector", ".f2l-studio__problems").text
+    cap.clear()
+    cap.send_keys("1")
+    end_points[0].clear()
+    end_points[0].send_keys("3")
+    wait_until(driver, lambda d: status(d) == "No problems found.")
+    assert "Maximum score: 9." in driver.find_element("css selector", "[data-outline]").text
+    shift_tab_to_save(driver)
+    press(driver, Keys.ENTER)
+    wait_until(driver, lambda d: status(d).startswith("Saved."))
+
+    driver.get(url)
+    wait_for(driver, ".f2l-item")
+    assert driver.find_element("css selector", "[data-path=harmful_cap]").get_attribute("value") == "1"
+    saved = [e.get_attribute("value") for e in driver.find_elements(
+        "css selector", "input[data-path$='.points'][data-path^='nodes.']") if ".choices." not in e.get_attribute(
+        "data-path")]
+    assert saved == ["3", "0"]
+    assert console_errors(driver) == []

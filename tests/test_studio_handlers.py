@@ -11,9 +11,15 @@ from .conftest import RecordingRuntime, load_block
 
 AMIRA = open("tests/data/amira.xml", encoding="utf-8").read()
 HOSTESS = open("tests/data/hostess.xml", encoding="utf-8").read()
-SCENARIO_SETTINGS = {"display_name": "Amira", "weight": "1", "max_attempts": "2", "allow_back": True}
+SCENARIO_SETTINGS = {"display_name": "Amira", "weight": "1", "max_attempts": "2", "allow_back": True,
+                     "shuffle": False}
 QUIZ_SETTINGS = {"display_name": "Hostess", "weight": "1", "max_attempts": "2", "scoring": "every_decision",
                  "shuffle": False}
+
+
+@pytest.fixture
+def runtime():
+    return RecordingRuntime("author", staff=True)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """f2l_scenario over HTTP in the real xblock-sdk workbench: CSRF, 400 on garbage, attempts."""
 
+import html
 import re
 
 import pytest
@@ -49,9 +50,9 @@ def test_every_shipped_quiz_renders_without_its_answer_key(workbench):
 
 def test_static_files_are_served_and_nothing_else(workbench):
     client = Client(workbench.url, "viewer")
-    assert client.get("/resource/f2l_scenario/static/js/scenario.js")[0] == 200
+    assert client.get("/resource/f2l_scenario/scenario/static/js/scenario.js")[0] == 200
     assert client.get("/resource/f2l_scenario/common/static/css/parts.css")[0] == 200
-    assert client.get("/resource/f2l_scenario/block.py")[0] == 404
+    assert client.get("/resource/f2l_scenario/scenario_block.py")[0] == 404
     assert client.get("/resource/f2l_scenario/static/../block.py")[0] == 404
 
 
@@ -127,3 +128,26 @@ def test_quiz_attempts_are_enforced_by_the_server(workbench):
     assert status == 400 and "used all your attempts" in answer["error"]
     html = open_quiz(workbench, "quiz_player")[2]
     assert "0 attempts left of 2." in html and "Best score: 4 of 8 points" in html
+
+
+# ------------------------------------------------------------------ the index
+
+
+def test_the_index_is_complete_from_the_first_requests_and_in_course_order(workbench):
+    from free2link_xblocks.course_tools import course_blocks
+
+    first = workbench.first_indexes
+    assert all(index == first[0] for index in first)  # requests that came together saw the same, full list
+    listed = re.findall(r'href="/scenario/([^"/]+)/">\s*([^<]*?)\s*</a>', first[0])
+    titles = [html.unescape(title) for _id, title in listed]
+    course = sorted([*course_blocks("f2l_scenario"), *course_blocks("f2l_indicator_quiz")], key=lambda b: b.order)
+    examples = len(titles) - len(course)
+    assert examples >= 2 and not any(t.startswith("[") for t in titles[:examples])
+    assert titles[examples:] == [block.title for block in course]
+    # by module, then language: Module 2 in all four languages, then Module 3
+    course_titles = titles[examples:]
+    module_3 = next(n for n, t in enumerate(course_titles) if t.startswith("[en] Module 3."))
+    assert [t[:4] for t in course_titles[:module_3]] == sorted(
+        (t[:4] for t in course_titles[:module_3]), key=["[en]", "[it]", "[el]", "[pl]"].index)
+    assert {t[:4] for t in course_titles[:module_3]} == {"[en]", "[it]", "[el]", "[pl]"}
+    assert all(t.startswith("[en] Module 2.") for t in course_titles[:module_3] if t.startswith("[en]"))

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -42,17 +43,26 @@ class Workbench:
             cwd=self.folder, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
             try:
-                # The first request loads every scenario (the whole course): wait for it, or later
-                # requests, served by other threads meanwhile, see a half-filled index.
-                urllib.request.urlopen(self.url + "/", timeout=180).read()
-                return self
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if self.process.poll() is not None:
-                    break
+                socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+            except OSError:
                 time.sleep(0.3)
+                continue
+            # The first requests arrive together, as a browser's would: each must see every exercise.
+            try:
+                with ThreadPoolExecutor(3) as pool:
+                    self.first_indexes = list(pool.map(self._read_index, range(3)))
+            except BaseException:
+                self.__exit__()  # never leave the server running when its first pages fail
+                raise
+            return self
         self.__exit__()
         raise RuntimeError("workbench did not start:\n" + (self.folder / "server.log").read_text())
+
+    def _read_index(self, _number) -> str:
+        return urllib.request.urlopen(self.url + "/", timeout=120).read().decode()
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -69,28 +79,43 @@ class Workbench:
         return re.findall(rf'href="/scenario/({block_type}\.\d+)/"', index)
 
 
+LEARNER_ACTIONS = {"choose", "proceed", "back", "restart", "submit", "reset"}
+# A block of ours on a workbench page, and its init args (which carry the action token "seq").
+_BLOCK_ARGS = re.compile(r"data-usage='([^']+)' data-block-type='f2l_[a-z_]+'.*?"
+                         r'class="xblock_json_init_args">\s*(\{.*?\})\s*</script>', re.S)
+
+
 class Client:
-    """A browser-like HTTP client: keeps cookies, sends the CSRF header the way our JS does."""
+    """A browser-like HTTP client: keeps cookies, sends the CSRF header the way our JS does, and
+    echoes each block's action token ``seq`` from the last page or answer, as the learner JS does."""
 
     def __init__(self, base_url: str, student: str):
         self.base_url = base_url
         self.student = student
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        self.seqs: dict[str, int] = {}
 
     def get(self, path: str) -> tuple[int, str]:
         sep = "&" if "?" in path else "?"
         try:
             with self.opener.open(f"{self.base_url}{path}{sep}student={self.student}", timeout=30) as response:
-                return response.status, response.read().decode()
+                status, html = response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+        for usage_id, args in _BLOCK_ARGS.findall(html):
+            seq = json.loads(args).get("seq")
+            if isinstance(seq, int):
+                self.seqs[usage_id] = seq
+        return status, html
 
     @property
     def csrf_token(self) -> str:
         return next((c.value for c in self.cookies if c.name == "csrftoken"), "")
 
     def post(self, usage_id: str, handler: str, body, csrf=True, raw=False) -> tuple[int, dict | str]:
+        if not raw and handler in LEARNER_ACTIONS and isinstance(body, dict) and "seq" not in body:
+            body = {**body, "seq": self.seqs.get(usage_id, 0)}
         data = body if raw else json.dumps(body).encode()
         request = urllib.request.Request(
             f"{self.base_url}/handler/{usage_id}/{handler}/?student={self.student}", data=data, method="POST",
@@ -103,6 +128,9 @@ class Client:
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read().decode()
         try:
-            return status, json.loads(text)
+            answer = json.loads(text)
         except ValueError:
             return status, text
+        if isinstance(answer, dict) and isinstance(answer.get("seq"), int):
+            self.seqs[usage_id] = answer["seq"]
+        return status, answer

@@ -16,19 +16,25 @@ from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.exceptions import DisallowedFileError, JsonHandlerError
-from xblock.fields import Scope
+from xblock.fields import Dict, Integer, Scope
 
 from ..core.authoring import Located, check_olx, in_form_words
 from ..core.content import content_version
 from ..core.markup import parse_xml
 from ..core.problems import ContentError
 from ..core.settings import parse_setting
+from .actions import studio_handler
 from .text import common_text
 
 PACKAGE = "free2link_xblocks"
 COMMON_TEMPLATES = importlib.resources.files(PACKAGE).joinpath("common", "templates")
+# Workbench only: scenario title -> its place in the index (see ``workbench_scenarios``).
+WORKBENCH_ORDER: dict[str, tuple] = {}
 # Served files: <block>/static/... of the block itself, or common/static/... shared by all.
-_RESOURCE = re.compile(r"^(static|common/static)/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
+# Resource paths are relative to the top package, because the blocks' modules sit one level below it
+# (free2link_xblocks.scenario_block): Open edX publishes and serves XBlock resources relative to
+# xblock_resource_pkg(block) = "free2link_xblocks" with its old and its new static finder alike.
+_RESOURCE = re.compile(r"^(common|scenario|indicator_quiz)/static/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
 
 
 @cache
@@ -72,8 +78,15 @@ def bad_request(message: str):
     return JsonHandlerError(400, message)
 
 
+def clamp_score(earned, possible):
+    """A score as shown, reported and published: never below 0 nor above the current maximum
+    (a course team may lower the maximum after learners scored)."""
+    return max(0, min(earned or 0, possible))
+
+
 @XBlock.needs("i18n")
-@XBlock.wants("user")
+@XBlock.wants("user", "replace_urls")
+@XBlock.wants("studio_user_permissions")
 class Free2LinkBlock(XBlock):
     """Base class of our blocks (not registered as a block itself)."""
 
@@ -91,6 +104,10 @@ class Free2LinkBlock(XBlock):
     ui_text = None  # staticmethod: Translator -> dict of every string the block shows
 
     _texts_cache = None  # translated strings, built once per block instance (i.e. per request)
+
+    # The action token (common/actions.py): actions accepted so far, and the last one, for replays.
+    action_seq = Integer(default=0, scope=Scope.user_state, help="Learner actions accepted so far.")
+    last_action = Dict(default={}, scope=Scope.user_state, help="The last accepted action, to answer its replays.")
 
     def texts(self) -> dict:
         if self._texts_cache is None:
@@ -132,11 +149,7 @@ class Free2LinkBlock(XBlock):
             uri = uri.decode("utf-8")
         if not _RESOURCE.match(uri) or "/." in uri:
             raise DisallowedFileError(f"Not a Free2Link static file: {uri!r}")
-        if uri.startswith("common/"):
-            root = importlib.resources.files(PACKAGE)
-        else:
-            root = importlib.resources.files(cls.block_package)
-        return root.joinpath(uri).open("rb")
+        return importlib.resources.files(PACKAGE).joinpath(uri).open("rb")
 
     # ------------------------------------------------------------------ content and OLX
 
@@ -188,18 +201,23 @@ class Free2LinkBlock(XBlock):
     @classmethod
     def workbench_scenarios(cls):
         """Every example we ship for this block (the ``workbench/`` files beside it), then every
-        block of this type in the course sources (``courses/``), in each course language."""
+        block of this type in the course sources (``courses/``), in each course language.
+
+        Where each goes in the workbench's index is kept in ``WORKBENCH_ORDER`` (by title): the
+        examples first, then the course by module and language (``workbench_urls``)."""
         folder = importlib.resources.files(cls.block_package).joinpath("workbench")
         scenarios = []
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".xml"):
-                xml = entry.read_text(encoding="utf-8")
-                title = parse_xml(xml, entry.name).get("display_name") or entry.name
-                scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
+        examples = sorted((e for e in folder.iterdir() if e.name.endswith(".xml")), key=lambda e: e.name)
+        for number, entry in enumerate(examples):
+            xml = entry.read_text(encoding="utf-8")
+            title = parse_xml(xml, entry.name).get("display_name") or entry.name
+            WORKBENCH_ORDER[title] = (0, cls.block_type, number)
+            scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
         from ..course_tools import course_blocks  # the course tooling is not needed to render a block
 
-        for title, xml in course_blocks(cls.block_type):
-            scenarios.append((title, f"<vertical_demo>{xml}</vertical_demo>"))
+        for block in course_blocks(cls.block_type):
+            WORKBENCH_ORDER[block.title] = (1, *block.order)
+            scenarios.append((block.title, f"<vertical_demo>{block.xml}</vertical_demo>"))
         return scenarios
 
     # ------------------------------------------------------------------ Studio
@@ -305,7 +323,7 @@ class Free2LinkBlock(XBlock):
                  if p.problem.is_error]
         return bad_request("\n".join(lines) or self._("The content could not be read."))
 
-    @XBlock.json_handler
+    @studio_handler
     def studio_validate(self, data, suffix=""):
         """Check settings and content as the author types, storing nothing: problems, overview, score."""
         settings, checked, problems, from_form = self._read_studio_request(data)
@@ -331,7 +349,7 @@ class Free2LinkBlock(XBlock):
             answer["form"] = type(self).form_of(checked.model)
         return answer
 
-    @XBlock.json_handler
+    @studio_handler
     def studio_submit(self, data, suffix=""):
         """Store new settings and content, all or nothing: every error is reported, nothing saved."""
         settings, checked, problems, from_form = self._read_studio_request(data)
@@ -340,7 +358,7 @@ class Free2LinkBlock(XBlock):
         self.store_content(checked.model, settings)
         return {"summary": self._("Saved. {summary}").format(summary=self.summary(checked.model))}
 
-    @XBlock.json_handler
+    @studio_handler
     def studio_preview(self, data, suffix=""):
         """The learner view of the content being edited, storing nothing (Studio is for course staff)."""
         settings, checked, problems, from_form = self._read_studio_request(data)
@@ -376,6 +394,18 @@ class Free2LinkBlock(XBlock):
         service = self.runtime.service(self, "user")
         return service.get_current_user() if service is not None else None
 
+    def may_edit(self) -> bool:
+        """Whether the current user may use the Studio editor's handlers.
+
+        In Studio the platform's permission service says whether the user may write to the course;
+        in the LMS (where a learner can reach any handler's URL) only course staff may.
+        """
+        permissions = self.runtime.service(self, "studio_user_permissions")
+        course_key = getattr(self.scope_ids.usage_id, "context_key", None)
+        if permissions is not None and course_key is not None:
+            return bool(permissions.can_write(course_key))
+        return self.is_course_staff()
+
     def is_course_staff(self) -> bool:
         """Course staff see class results under the block; learners never do."""
         user = self.current_user()
@@ -393,9 +423,14 @@ class Free2LinkBlock(XBlock):
     def attempts_left(self) -> bool:
         return not self.max_attempts or self.attempts < self.max_attempts
 
+    def current_view(self) -> str:
+        """The learner's body HTML as it stands (for replayed and refused actions; blocks define it)."""
+        raise NotImplementedError
+
     def score_texts(self, last: int, best: int, possible: int) -> dict:
         """The score lines every block shows; ``attempts_left`` is empty when attempts are unlimited."""
         t = self.translator
+        last, best = clamp_score(last, possible), clamp_score(best, possible)
         left = max(self.max_attempts - self.attempts, 0)
         return {
             "this_attempt": t.ngettext("This attempt: {earned} of {possible} point",
@@ -425,7 +460,8 @@ class Free2LinkBlock(XBlock):
     # ------------------------------------------------------------------ grades and completion
 
     def publish_grade(self, earned: float, possible: float) -> None:
-        self.runtime.publish(self, "grade", {"value": earned, "max_value": possible})
+        """Publish a grade, never above its maximum (nor below 0)."""
+        self.runtime.publish(self, "grade", {"value": clamp_score(earned, possible), "max_value": possible})
 
     def publish_completion(self, completion: float) -> None:
         self.runtime.publish(self, "completion", {"completion": completion})

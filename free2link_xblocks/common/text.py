@@ -64,6 +64,11 @@ def editor_text(t) -> dict:
         "js": {
             "start_label": _("First step"),
             "start_default": _("The first step in the list"),
+            "harmful_cap_label": _("Most points after a harmful choice (optional)"),
+            "harmful_cap_help": _("A learner who takes any choice rated harmful scores at most this many points, "
+                                  "whatever else they choose. Leave empty for no limit."),
+            "end_points_label": _("Points for reaching this end"),
+            "end_points_help": _("Added to the points of the choices on the way, so that the outcome counts."),
             "nodes_heading": _("Steps and ends"),
             "step_legend": _("Step {number}"),
             "end_legend": _("End {number}"),

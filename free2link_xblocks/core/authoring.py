@@ -88,11 +88,13 @@ def scenario_to_form(scenario: scenario_core.Scenario) -> dict:
                 "parts": parts_to_form(node.body)}
         if node.is_end:
             item["outcome"] = node.outcome or ""
+            item["points"] = str(node.points)
         else:
             item["choices"] = [{"id": c.id, "label": c.label, "feedback": c.feedback, "next": c.next,
                                 "points": str(c.points), "quality": c.quality or ""} for c in node.choices]
         nodes.append(item)
-    return {"start": scenario.start_id or "", "nodes": nodes}
+    return {"start": scenario.start_id or "", "nodes": nodes,
+            "harmful_cap": "" if scenario.harmful_cap is None else str(scenario.harmful_cap)}
 
 
 def quiz_to_form(quiz: quiz_core.Quiz) -> dict:
@@ -235,13 +237,10 @@ def _choice_element(reader: _FormReader, step, choice, index: int, path: str, st
     choice = reader.fields(choice, path, {"id", "label", "feedback", "next", "points", "quality"})
     element = reader.note(etree.SubElement(step, "choice"), path)
     choice_id = reader.text(choice.get("id"), f"{path}.id").strip()
-    if choice_id and choice_id != f"c{index + 1}":
+    if choice_id:  # always written, so that reordering choices later keeps learners' paths
         element.set("id", choice_id)
     element.set("next", reader.text(choice.get("next"), f"{path}.next").strip())
-    points = choice.get("points")
-    if isinstance(points, int) and not isinstance(points, bool):
-        points = str(points)
-    reader.attribute(element, "points", reader.text(points, f"{path}.points"))
+    reader.attribute(element, "points", reader.text(_number_text(choice.get("points")), f"{path}.points"))
     reader.attribute(element, "quality", reader.text(choice.get("quality"), f"{path}.quality"))
     reader.markup(etree.SubElement(element, "label"), choice.get("label"), f"{path}.label", step_id)
     feedback = etree.SubElement(element, "feedback")
@@ -250,15 +249,23 @@ def _choice_element(reader: _FormReader, step, choice, index: int, path: str, st
         element.remove(feedback)
 
 
+def _number_text(value):
+    """A number field may arrive as a JSON number or as the text the author typed."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def scenario_form_to_element(form) -> tuple:
     """The ``<f2l_scenario>`` element the form describes, and the reader (its problems, its items' paths)."""
     reader = _FormReader()
-    form = reader.fields(form, "", {"start", "nodes"})
+    form = reader.fields(form, "", {"start", "nodes", "harmful_cap"})
     root = etree.Element(scenario_core.ROOT_TAG)
     reader.attribute(root, "start", reader.text(form.get("start"), "start"))
+    reader.attribute(root, "harmful_cap", reader.text(_number_text(form.get("harmful_cap")), "harmful_cap"))
     for index, node in enumerate(reader.items(form.get("nodes"), "nodes", MAX_NODES)):
         path = f"nodes.{index}"
-        node = reader.fields(node, path, {"kind", "id", "title", "parts", "choices", "outcome"})
+        node = reader.fields(node, path, {"kind", "id", "title", "parts", "choices", "outcome", "points"})
         kind = reader.kind(node.get("kind"), f"{path}.kind", ("step", "end"))
         if kind is None:
             continue
@@ -268,6 +275,11 @@ def scenario_form_to_element(form) -> tuple:
         reader.attribute(element, "title", reader.text(node.get("title"), f"{path}.title"))
         if kind == "end":
             reader.attribute(element, "outcome", reader.text(node.get("outcome"), f"{path}.outcome"))
+            points = reader.text(_number_text(node.get("points")), f"{path}.points").strip()
+            if points and points != "0":
+                element.set("points", points)
+        elif node.get("points") is not None:
+            reader.fail(f"{path}.points", N_("{where} is not a field of this form"))
         reader.parts(element, node.get("parts"), f"{path}.parts", node_id or None)
         if kind == "step":
             for number, choice in enumerate(reader.items(node.get("choices"), f"{path}.choices", MAX_CHOICES)):
@@ -363,6 +375,7 @@ _FIELD_HINTS = (
 )
 _BLOCK_HINTS = (
     ("start=", "start"),
+    ("harmful_cap", "harmful_cap"),
     ("has no <step>", "nodes"),
     ("has no <end>", "nodes"),
     ("at least two <indicator>", "indicators"),
@@ -427,7 +440,8 @@ def locate(problem: Problem, paths: dict[int, str]) -> Located:
     """Tie a core problem to the form field it concerns, by its line and its message."""
     item = paths.get(problem.line) if problem.line is not None else None
     if item is None:
-        return Located(problem, next((f for hint, f in _BLOCK_HINTS if hint in problem.template), None))
+        # The message, not only the template: "{what} must be a whole number" names harmful_cap in its args.
+        return Located(problem, next((f for hint, f in _BLOCK_HINTS if hint in problem.message()), None))
     field = next((f for hint, f in _FIELD_HINTS if hint in problem.template), None)
     return Located(problem, f"{item}.{field}" if field else item)
 
@@ -441,7 +455,10 @@ def check_form(form, form_to_element, parse_element) -> Checked:
     olx = etree.tostring(root, encoding="unicode")
     if len(olx) > MAX_CONTENT_CHARS:
         return Checked(None, reader.problems + [Located(Problem(N_("the content is too long to be stored")))])
-    parsed = parse_xml(olx)  # read back, so that every element has a line
+    try:
+        parsed = parse_xml(olx)  # read back, so that every element has a line
+    except ContentError as error:  # e.g. markup nested beyond the parser's depth limit
+        return Checked(None, reader.problems + [Located(p) for p in error.problems], olx)
     model, content_problems = parse_element(parsed)
     paths = _line_paths(root, parsed, reader.paths)
     return Checked(model, reader.problems + [locate(p, paths) for p in content_problems], olx, paths)

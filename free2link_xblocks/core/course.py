@@ -11,12 +11,13 @@ Our checks, each reported as ``file:line: message``:
 * every pointer leads to a file;
 * every block type that is not one of the platform's own is listed in ``advanced_modules``
   (an error for our types: without it course teams cannot add or edit them in Studio);
-* every graded subsection's ``format`` is an assignment type of the grading policy.
+* every graded subsection's ``format`` is an assignment type of the grading policy;
+* no path through a harmful choice of a scenario reaches the course's pass mark (an error in a
+  graded subsection), and no scenario gives its best options away (answer cues).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from . import quiz, scenario
 from .course_text import parse_html_fragment
 from .markup import local_name, parse_xml
 from .problems import ERROR, N_, WARNING, ContentError, Problem
+from .safejson import JsonTooDeepError, loads
 
 BLOCK_VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element}
 OUR_BLOCK_TYPES = tuple(BLOCK_VALIDATORS)
@@ -36,6 +38,11 @@ PLATFORM_BLOCK_TYPES = frozenset({
 })
 # Pages of the course that are not in the tree but are shown to learners.
 PAGE_FOLDERS = ("about", "info")
+# Pointer files followed one inside the other, at most (a real course has course → chapter →
+# sequential → vertical → block: a handful); deeper is a loop or a hostile archive.
+MAX_POINTER_DEPTH = 50
+MAX_TREE_DEPTH = 400  # elements inside elements, across files (each file's XML is limited to 256)
+OUTSIDE = N_("url_name=\"{name}\" points outside the course folder")
 
 
 @dataclass
@@ -69,6 +76,7 @@ class Placed:
     source: str
     element: object
     chapter: object = None
+    sequential: object = None  # the subsection (graded or not) it is in
 
     @property
     def tag(self) -> str | None:
@@ -85,6 +93,10 @@ class Course:
     policy: dict = field(default_factory=dict)  # the run's entry of policy.json
     grading: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # A pointer leaves the folder, loops or nests without end, or a policy file cannot be read: tools
+    # that read the course without our limits (olxcleaner) must not be run on it.
+    unsafe: bool = False
+    unreadable: set = field(default_factory=set)  # policy files that could not be read (checks on them skipped)
 
     def add(self, source: str, template: str, args: dict | None = None, line: int | None = None,
             severity: str = ERROR) -> None:
@@ -97,7 +109,13 @@ class Course:
     @property
     def advanced_modules(self) -> list[str]:
         modules = self.policy.get("advanced_modules") or []
-        return [m for m in modules if isinstance(m, str)]
+        return [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else []
+
+    def inside(self, relative: str) -> Path | None:
+        """The file ``relative`` names, or None when it would lie outside the course folder."""
+        folder = self.folder.resolve()
+        path = (folder / relative).resolve()
+        return path if path.is_relative_to(folder) and path != folder else None
 
     def blocks_of(self, block_type: str) -> list[Placed]:
         return [placed for placed in self.elements if placed.tag == block_type]
@@ -115,6 +133,11 @@ def load_course(folder: Path, with_html: bool = False) -> Course:
         return course
     course.root_pointer = pointer
     course.run = pointer.get("url_name")
+    if course.run and (course.inside(f"course/{course.run}.xml") is None
+                       or course.inside(f"policies/{course.run}/policy.json") is None):
+        course.add("course.xml", OUTSIDE, {"name": course.run}, pointer.sourceline)
+        course.run, course.unsafe = None, True
+        return course
     if len(pointer) or not course.run:
         root, source = pointer, "course.xml"
     else:
@@ -145,7 +168,11 @@ def _read_html(course: Course, relative: str):
 
 def _read(course: Course, relative: str, kind: str):
     """Parse one file of the course (OLX, or an HTML fragment) and keep it; a problem is a finding."""
-    path = course.folder / relative
+    path = course.inside(relative)
+    if path is None:
+        course.add(relative, N_("this path leads outside the course folder"))
+        course.unsafe = True
+        return None
     if not path.is_file():
         course.add(relative, N_("file not found"))
         return None
@@ -163,17 +190,28 @@ def _read(course: Course, relative: str, kind: str):
 
 
 def _load_json(course: Course, relative: str) -> dict:
-    path = course.folder / relative
-    if not path.is_file():
+    path = course.inside(relative)
+    if path is None or not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
+        data = loads(path.read_text(encoding="utf-8"))
+    except JsonTooDeepError as error:
+        course.add(relative, N_("not valid JSON: {detail}"), {"detail": str(error)})
+        data = None
+    except UnicodeDecodeError:
+        course.add(relative, N_("the file is not UTF-8 text"))
+        data = None
+    except ValueError as error:
         line = getattr(error, "lineno", None)
         course.add(relative, N_("not valid JSON: {detail}"), {"detail": getattr(error, "msg", str(error))}, line)
-        return {}
-    if not isinstance(data, dict):
-        course.add(relative, N_("not valid JSON: {detail}"), {"detail": "expected an object"})
+        data = None
+    else:
+        if not isinstance(data, dict):
+            course.add(relative, N_("not valid JSON: {detail}"), {"detail": "expected an object"})
+            data = None
+    if data is None:
+        course.unsafe = True
+        course.unreadable.add(relative)
         return {}
     return data
 
@@ -183,6 +221,11 @@ def _load_policies(course: Course) -> None:
     policy = _load_json(course, f"{folder}/policy.json").get(f"course/{course.run}")
     course.policy = policy if isinstance(policy, dict) else {}
     course.grading = _load_json(course, f"{folder}/grading_policy.json")
+    modules = course.policy.get("advanced_modules")
+    if modules is not None and not (isinstance(modules, list) and all(isinstance(m, str) for m in modules)):
+        course.add(f"{folder}/policy.json", N_("advanced_modules must be a list of block types, such as "
+                                               "[\"f2l_scenario\", \"f2l_indicator_quiz\"]"))
+        course.unsafe = True
 
 
 # ------------------------------------------------------------------ the course tree
@@ -192,14 +235,38 @@ def is_pointer(element) -> bool:
     return len(element) == 0 and not (element.text or "").strip() and set(element.attrib) == {"url_name"}
 
 
-def _visit(course: Course, element, source: str, with_html: bool, chapter=None) -> None:
+def _visit(course: Course, element, source: str, with_html: bool, chapter=None, sequential=None, files=(),
+           depth=0) -> None:
+    """Walk the tree from ``element``; ``files`` are the pointer files that lead here (to catch loops)."""
     tag = local_name(element)
+    if depth > MAX_TREE_DEPTH:
+        course.add(source, N_("the course tree is nested more than {count} elements deep"),
+                   {"count": MAX_TREE_DEPTH}, element.sourceline)
+        course.unsafe = True
+        return
+    name = element.get("url_name")
+    if name is not None and tag and course.inside(f"{tag}/{name}.xml") is None:
+        course.add(source, OUTSIDE, {"name": name}, element.sourceline)
+        course.unsafe = True
+        return
+    filename = element.get("filename")
+    if tag == "html" and filename is not None and course.inside(f"html/{filename}.html") is None:
+        course.add(source, N_("filename=\"{name}\" points outside the course folder"), {"name": filename},
+                   element.sourceline)
+        course.unsafe = True
+        return
     if tag == "chapter":
         chapter = element
-    course.elements.append(Placed(source, element, chapter))
+    elif tag == "sequential":
+        sequential = element
+    course.elements.append(Placed(source, element, chapter, sequential))
     if tag in BLOCK_VALIDATORS:
-        _model, problems = BLOCK_VALIDATORS[tag](element)
+        model, problems = BLOCK_VALIDATORS[tag](element)
         course.findings.extend(Finding(source, p) for p in problems)
+        if tag == scenario.ROOT_TAG and not any(p.is_error for p in problems):
+            graded = sequential is not None and sequential.get("graded", "").lower() == "true"
+            checks = scenario.scenario_checks(model, pass_mark(course.grading), graded)
+            course.findings.extend(Finding(source, p) for p in checks)
         return
     if tag == "html" and element.get("filename") and with_html:
         _read_html(course, f"html/{element.get('filename')}.html")
@@ -208,30 +275,56 @@ def _visit(course: Course, element, source: str, with_html: bool, chapter=None) 
             continue
         child_tag = local_name(child)
         if child_tag == "wiki" or not is_pointer(child):
-            _visit(course, child, source, with_html, chapter)
+            _visit(course, child, source, with_html, chapter, sequential, files, depth + 1)
             continue
         target = f"{child_tag}/{child.get('url_name')}.xml"
+        if course.inside(target) is None:
+            course.add(source, OUTSIDE, {"name": child.get("url_name")}, child.sourceline)
+            course.unsafe = True
+            continue
+        if target in files or target == source:
+            course.unsafe = True
+            course.add(source, N_("<{tag} url_name=\"{name}\"/> points to {target}, which contains this pointer: "
+                                  "the course would never end"),
+                       {"tag": child_tag, "name": child.get("url_name"), "target": target}, child.sourceline)
+            continue
+        if len(files) >= MAX_POINTER_DEPTH:
+            course.unsafe = True
+            course.add(source, N_("pointer files are nested more than {count} deep"), {"count": MAX_POINTER_DEPTH},
+                       child.sourceline)
+            continue
         if child_tag in BLOCK_VALIDATORS:
             course.add(source, N_("<{tag} url_name=\"{name}\"/> points to {target}, but Open edX imports a "
                                   "Free2Link block only when it is written inline: move the content of the "
                                   "block here"), {"tag": child_tag, "name": child.get("url_name"), "target": target},
                        child.sourceline)
             continue
-        if not (course.folder / target).is_file():
+        if not course.inside(target).is_file():
             course.add(source, N_("<{tag} url_name=\"{name}\"/> points to {target}, which does not exist"),
                        {"tag": child_tag, "name": child.get("url_name"), "target": target}, child.sourceline)
             continue
         loaded = _read_xml(course, target)
         if loaded is not None:
-            _visit(course, loaded, target, with_html, chapter)
+            _visit(course, loaded, target, with_html, chapter, sequential, (*files, source), depth + 1)
 
 
 # ------------------------------------------------------------------ course-wide checks
 
+def pass_mark(grading: dict) -> float:
+    """The lowest grade that passes (the smallest of ``GRADE_CUTOFFS``), or Open edX's default."""
+    cutoffs = grading.get("GRADE_CUTOFFS") if isinstance(grading, dict) else None
+    values = [v for v in (cutoffs or {}).values()
+              if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 1] \
+        if isinstance(cutoffs, dict) else []
+    return min(values) if values else scenario.DEFAULT_PASS_MARK
+
+
 def _check_advanced_modules(course: Course) -> None:
+    policy_file = f"policies/{course.run}/policy.json"
+    if not isinstance(course.policy.get("advanced_modules", []), list) or policy_file in course.unreadable:
+        return  # already reported: what it would allow is unknown
     declared = set(course.advanced_modules)
     reported = set()
-    policy_file = f"policies/{course.run}/policy.json"
     for placed in course.elements:
         source, element, tag = placed.source, placed.element, placed.tag
         if tag in declared or tag in PLATFORM_BLOCK_TYPES or tag in reported:
@@ -248,6 +341,8 @@ def _check_advanced_modules(course: Course) -> None:
 
 
 def _check_grading_formats(course: Course) -> None:
+    if f"policies/{course.run}/grading_policy.json" in course.unreadable:
+        return  # already reported
     graders = course.grading.get("GRADER")
     types = [g.get("type") for g in graders if isinstance(g, dict)] if isinstance(graders, list) else []
     for placed in course.elements:

@@ -2,8 +2,13 @@
 
 A scenario is a directed graph. Steps are the nodes the learner decides at; each choice
 is an edge to another step or to an end, worth some points and carrying feedback. Ends
-are the outcomes, with a debrief. Loops ("think again") are allowed, provided no choice
-inside a loop awards points, so that the best possible score is finite.
+are the outcomes, with a debrief, and may carry points of their own. Loops ("think again")
+are allowed, provided no choice inside a loop awards points, so that the best possible
+score is finite.
+
+Scoring counts the outcome: a path scores the points of its choices plus those of its end,
+and a path through a ``quality="harmful"`` choice scores at most ``harmful_cap`` points
+when the scenario sets one (see :func:`path_score`).
 
 This module knows nothing of XBlock or Django: the block, Studio and the command line all
 call the same functions.
@@ -11,14 +16,16 @@ call the same functions.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 
 from lxml import etree
 
 from .content import Part, append_markup, append_parts, content_version, indent_structure, load_checked, parse_parts
 from .graph import reachable, strongly_connected_components
-from .markup import local_name, sanitize_element_content
+from .markup import local_name, plain_text, sanitize_element_content
 from .problems import ERROR, N_, WARNING, Problem
 from .settings import Setting, parse_settings, unknown_attributes
 
@@ -59,6 +66,7 @@ class End:
     body: tuple[Part, ...]
     outcome: str | None = None
     line: int | None = field(default=None, compare=False)
+    points: int = 0  # earned on reaching this end: the outcome counts, not only the way there
 
     is_end = True
     choices: tuple = ()
@@ -72,7 +80,10 @@ SETTINGS = (
     Setting("weight", "number"),
     Setting("max_attempts", "count"),
     Setting("allow_back", "flag"),
+    Setting("shuffle", "flag"),
 )
+# Root attributes that belong to the graph (stored with the content, not as block settings).
+CONTENT_ATTRIBUTES = ("start", "harmful_cap")
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,7 @@ class Scenario:
     # Derived once: lookups happen on every request, scenarios can have 1,000 steps.
     by_id: dict = field(init=False, compare=False, repr=False, hash=False)
     _derived: dict = field(init=False, compare=False, repr=False, hash=False)
+    harmful_cap: int | None = None  # most points a path through a harmful choice can score
 
     def __post_init__(self):
         index: dict[str, Node] = {}
@@ -153,7 +165,12 @@ def _parse_choice(element, index, step_id, problems) -> Choice:
         problems.append(Problem(N_("quality must be one of {allowed}, not \"{value}\""),
                                 {"allowed": ", ".join(QUALITIES), "value": quality}, step_id, line))
         quality = None
-    choice_id = (element.get("id") or "").strip() or f"c{index + 1}"
+    choice_id = (element.get("id") or "").strip()
+    if not choice_id:  # a position changes when choices are reordered, and learners' paths would change with it
+        choice_id = f"c{index + 1}"
+        problems.append(Problem(N_("choice {number} has no id=\"...\": it is called {id} by its position, so "
+                                   "reordering or removing choices would change learners' saved paths"),
+                                {"number": index + 1, "id": choice_id}, step_id, line, WARNING))
     return Choice(choice_id, label, feedback, target, points, quality, line)
 
 
@@ -173,7 +190,11 @@ def _parse_node(element, problems) -> Node | None:
                                     {"allowed": ", ".join(OUTCOMES), "value": outcome}, node_id, line, node_kind=kind))
             outcome = None
         body = parse_parts(list(element), problems, node_id, leading_text=element.text)
-        return End(node_id, title, body, outcome, line)
+        points = 0
+        if element.get("points") is not None:
+            points = _parse_int(element.get("points"), problems, "points", line, node_id, kind)
+            points = 0 if points is None else points
+        return End(node_id, title, body, outcome, line, points)
     choice_elements = [c for c in element if local_name(c) == "choice"]
     choices = tuple(_parse_choice(c, i, node_id, problems) for i, c in enumerate(choice_elements))
     body = parse_parts(list(element), problems, node_id, stop_tags={"choice"}, leading_text=element.text)
@@ -189,7 +210,7 @@ def parse_scenario_element(root) -> tuple[Scenario, list[Problem]]:
     if local_name(root) != ROOT_TAG:
         problems.append(Problem(N_("expected <{expected}>, found <{found}>"),
                                 {"expected": ROOT_TAG, "found": local_name(root)}, line=root.sourceline))
-    unknown_attributes(root, {s.name for s in SETTINGS} | {"start"}, problems)
+    unknown_attributes(root, {s.name for s in SETTINGS} | set(CONTENT_ATTRIBUTES), problems)
     settings = parse_settings(root, SETTINGS, problems)
     nodes = []
     for element in root:
@@ -204,7 +225,10 @@ def parse_scenario_element(root) -> tuple[Scenario, list[Problem]]:
             problems.append(Problem(N_("<{tag}> is not allowed here: a scenario contains <step> and <end> elements"),
                                     {"tag": tag}, line=element.sourceline))
     start = (root.get("start") or "").strip() or None
-    scenario = Scenario(tuple(nodes), start, settings)
+    harmful_cap = None
+    if root.get("harmful_cap") is not None:
+        harmful_cap = _parse_int(root.get("harmful_cap"), problems, "harmful_cap", root.sourceline)
+    scenario = Scenario(tuple(nodes), start, settings, harmful_cap=harmful_cap)
     return scenario, problems + validate(scenario)
 
 
@@ -231,6 +255,8 @@ def scenario_to_element(scenario: Scenario, root=None):
         root = etree.Element(ROOT_TAG)
     if scenario.start_id:
         root.set("start", scenario.start_id)
+    if scenario.harmful_cap is not None:
+        root.set("harmful_cap", str(scenario.harmful_cap))
     for node in scenario.nodes:
         element = etree.SubElement(root, "end" if node.is_end else "step")
         element.set("id", node.id)
@@ -238,11 +264,12 @@ def scenario_to_element(scenario: Scenario, root=None):
             element.set("title", node.title)
         if node.is_end and node.outcome:
             element.set("outcome", node.outcome)
+        if node.is_end and node.points:
+            element.set("points", str(node.points))
         append_parts(element, node.body)
-        for index, choice in enumerate(node.choices):
+        for choice in node.choices:
             choice_element = etree.SubElement(element, "choice")
-            if choice.id != f"c{index + 1}":
-                choice_element.set("id", choice.id)
+            choice_element.set("id", choice.id)  # always: ids must not depend on the order
             choice_element.set("next", choice.next)
             choice_element.set("points", str(choice.points))
             if choice.quality:
@@ -347,49 +374,209 @@ def _loop_problems(scenario: Scenario) -> list[Problem]:
 
 # --------------------------------------------------------------------------- scoring
 
+DEFAULT_PASS_MARK = 0.5  # Open edX's default grading policy ("Pass": 0.5), for a block outside a course
+
+
+def is_harmful(choice: Choice) -> bool:
+    return choice.quality == "harmful"
+
+
+def path_score(scenario: Scenario, choices, end: End | None) -> int:
+    """The score of a walk: its choices' points plus its end's, capped if it took a harmful choice."""
+    earned = sum(c.points for c in choices) + (end.points if end is not None else 0)
+    if scenario.harmful_cap is not None and any(is_harmful(c) for c in choices):
+        earned = min(earned, scenario.harmful_cap)
+    return earned
+
 
 def max_score(scenario: Scenario) -> int:
-    """Points of the best-scoring path from the start to an end.
+    """Points of the best-scoring path from the start to an end (end points and the cap included).
 
     Loops hold only 0-point choices (see :func:`validate`), so the best path is a longest
     path over the graph of strongly connected components, which is acyclic.
     """
-    return best_scores(scenario).get(scenario.start, 0)
+    if "max" not in scenario._derived:
+        best = best_scores(scenario).get(scenario.start, 0)
+        if scenario.harmful_cap is not None:
+            # The best path avoiding harmful choices, or the cap if a harmful path scores more.
+            clean = _best_to_end(scenario, lambda choice: not is_harmful(choice)).get(scenario.start)
+            best = max(clean if clean is not None else 0, min(best, scenario.harmful_cap))
+        scenario._derived["max"] = best
+    return scenario._derived["max"]
 
 
 def best_scores(scenario: Scenario) -> dict[str, int]:
-    """For every node, the most points still to be earned from there to an end."""
+    """For every node, the most points still to be earned from there to an end (before any cap)."""
     if "best" not in scenario._derived:
-        scenario._derived["best"] = _compute_best_scores(scenario)
+        best = _best_to_end(scenario)
+        scenario._derived["best"] = {node_id: points or 0 for node_id, points in best.items()}
     return scenario._derived["best"]
 
 
-def _compute_best_scores(scenario: Scenario) -> dict[str, int]:
-    successors = _successors(scenario)
+def best_harmful_scores(scenario: Scenario) -> dict[tuple[str, str], int]:
+    """For every harmful choice a learner can reach, the best score of a whole path through it."""
+    to_node = _best_from_start(scenario)
+    from_node = _best_to_end(scenario)
+    scores = {}
+    for node, choice in _edges(scenario):
+        if not is_harmful(choice) or to_node.get(node.id) is None or from_node.get(choice.next) is None:
+            continue
+        earned = to_node[node.id] + choice.points + from_node[choice.next]
+        if scenario.harmful_cap is not None:
+            earned = min(earned, scenario.harmful_cap)
+        scores[(node.id, choice.id)] = earned
+    return scores
+
+
+def _condensation(scenario: Scenario, allowed=None):
+    """Each node's strongly connected component (over ``allowed`` choices), and each component's members."""
+    if allowed is None:
+        successors = _successors(scenario)
+    else:
+        successors = {n.id: [c.next for c in n.choices if allowed(c)] for n in scenario.nodes}
     component = strongly_connected_components(successors)
     members: dict[int, list[Node]] = {}
     for node in scenario.nodes:
         members.setdefault(component[node.id], []).append(node)
+    return component, members
+
+
+def _best_to_end(scenario: Scenario, allowed=None) -> dict[str, int | None]:
+    """For every node, the most points on a way to an end using ``allowed`` choices (None: no way)."""
+    component, members = _condensation(scenario, allowed)
     # Tarjan numbers components in reverse topological order: successors come first.
-    best_of_component: dict[int, int] = {}
+    best_of: dict[int, int | None] = {}
     for index in sorted(members):
         best = None
         for node in members[index]:
             if node.is_end:
-                best = max(best or 0, 0)
+                best = node.points if best is None else max(best, node.points)
             for choice in node.choices:
-                target_component = component.get(choice.next)
-                if target_component is None or target_component == index:
+                target = component.get(choice.next)
+                if target is None or (allowed is not None and not allowed(choice)):
                     continue
-                if target_component in best_of_component and best_of_component[target_component] is not None:
-                    candidate = choice.points + best_of_component[target_component]
+                if target == index:
+                    continue  # inside a loop every choice gives 0 points: the component shares one best
+                if best_of.get(target) is not None:
+                    candidate = choice.points + best_of[target]
                     best = candidate if best is None else max(best, candidate)
-        best_of_component[index] = best
-    return {node.id: best_of_component[component[node.id]] or 0 for node in scenario.nodes}
+        best_of[index] = best
+    return {node.id: best_of[component[node.id]] for node in scenario.nodes}
+
+
+def _best_from_start(scenario: Scenario) -> dict[str, int | None]:
+    """For every node, the most points a learner can have earned on arriving there (None: unreachable)."""
+    component, members = _condensation(scenario)
+    start = component.get(scenario.start)
+    best_of: dict[int, int | None] = {index: None for index in members}
+    if start is None:
+        return {node.id: None for node in scenario.nodes}
+    best_of[start] = 0
+    for index in sorted(members, reverse=True):  # predecessors first
+        if best_of[index] is None:
+            continue
+        for node in members[index]:
+            for choice in node.choices:
+                target = component.get(choice.next)
+                if target is None or target == index:
+                    continue
+                candidate = best_of[index] + choice.points
+                if best_of[target] is None or candidate > best_of[target]:
+                    best_of[target] = candidate
+    return {node.id: best_of[component[node.id]] for node in scenario.nodes}
+
+
+# --------------------------------------------------------------------------- checks against a course
+
+
+def harmful_path_problems(scenario: Scenario, pass_mark: float = DEFAULT_PASS_MARK,
+                          graded: bool = False) -> list[Problem]:
+    """Harmful choices through which a learner can still reach ``pass_mark`` (a share of the maximum).
+
+    A course that grades harmful practice as a pass teaches the opposite of what it says: an
+    error in a graded subsection, a warning elsewhere.
+    """
+    possible = max_score(scenario)
+    if possible <= 0:
+        return []
+    threshold = Fraction(str(pass_mark))
+    problems = []
+    for (step_id, choice_id), earned in best_harmful_scores(scenario).items():
+        if Fraction(earned, possible) >= threshold:
+            step = scenario.node(step_id)
+            problems.append(Problem(
+                N_("a path through the harmful choice {choice} can score {points} of {maximum} points, at or "
+                   "above the pass mark of {percent}%: give the choice and the ends it leads to fewer points, "
+                   "put the points on the good ends (<end points=\"...\">), or set harmful_cap=\"...\""),
+                {"choice": choice_id, "points": earned, "maximum": possible,
+                 "percent": _percent(threshold)},
+                step_id, step.choice(choice_id).line, ERROR if graded else WARNING))
+    return problems
+
+
+def _percent(share: Fraction) -> str:
+    value = share * 100
+    return str(int(value)) if value.denominator == 1 else f"{float(value):.1f}"
+
+
+def answer_cue_problems(scenario: Scenario, shuffled: bool = False) -> list[Problem]:
+    """Warn when the best option gives itself away: listed first, or the longest label, in most decisions."""
+    decisions = []
+    for step in scenario.steps:
+        ranked = sorted(step.choices, key=_choice_value, reverse=True)
+        if len(ranked) >= 2 and _choice_value(ranked[0]) > _choice_value(ranked[1]):
+            decisions.append((step, ranked[0]))
+    if len(decisions) < MIN_DECISIONS_FOR_CUES:
+        return []
+    problems = []
+    first = sum(1 for step, best in decisions if step.choices[0] is best)
+    if not shuffled and first * 2 > len(decisions):
+        problems.append(Problem(
+            N_("the best option is listed first in {count} of {total} decisions: learners can learn the "
+               "position instead of the practice; vary the order or set shuffle=\"true\""),
+            {"count": first, "total": len(decisions)}, severity=WARNING))
+    longest = sum(1 for step, best in decisions
+                  if all(len(plain_text(best.label)) > len(plain_text(c.label)) for c in step.choices if c is not best))
+    if longest * 2 > len(decisions):
+        problems.append(Problem(
+            N_("the best option has the longest label in {count} of {total} decisions: learners can pick it by "
+               "its length; make the other options as detailed"),
+            {"count": longest, "total": len(decisions)}, severity=WARNING))
+    return problems
+
+
+MIN_DECISIONS_FOR_CUES = 3  # with fewer decisions a "pattern" is chance
+
+
+def _choice_value(choice: Choice) -> tuple:
+    """How good a choice is: its points, then its quality (harmful < none < partial < good)."""
+    order = {"harmful": 0, None: 1, "partial": 2, "good": 3}
+    return choice.points, order.get(choice.quality, 1)
+
+
+def choice_order(step: Step, seed: str) -> tuple[Choice, ...]:
+    """A learner's own order of a step's choices: the same seed always gives the same order.
+
+    A keyed hash (rather than ``random.shuffle``) keeps the order stable across reloads and
+    when the course team adds a choice, as for the indicator quiz.
+    """
+    def key(choice):
+        return hashlib.sha256(f"{seed}\x00{step.id}\x00{choice.id}".encode()).digest()
+
+    return tuple(sorted(step.choices, key=key))
+
+
+def scenario_checks(scenario: Scenario, pass_mark: float = DEFAULT_PASS_MARK, graded: bool = False,
+                    shuffled: bool | None = None) -> list[Problem]:
+    """The checks that depend on where the scenario is used: harmful paths and answer cues."""
+    if shuffled is None:
+        shuffled = bool(scenario.settings.get("shuffle"))
+    return harmful_path_problems(scenario, pass_mark, graded) + answer_cue_problems(scenario, shuffled)
 
 
 __all__ = [
     "Choice", "End", "Scenario", "SETTINGS", "Step", "ERROR", "WARNING", "load_scenario", "load_scenario_cached",
     "parse_scenario_element", "scenario_to_element", "scenario_body_xml", "validate", "max_score",
-    "content_version",
+    "content_version", "path_score", "best_harmful_scores", "harmful_path_problems", "answer_cue_problems",
+    "choice_order", "scenario_checks", "DEFAULT_PASS_MARK", "CONTENT_ATTRIBUTES",
 ]

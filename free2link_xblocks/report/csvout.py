@@ -32,9 +32,28 @@ def write_table(path: Path, table: Table, text: dict) -> None:
         writer = csv.writer(stream)
         writer.writerow([safe_text(f"{column} (%)" if kind in (SHARE, GRADE) else column)
                          for column, kind in zip(table.columns, table.kinds, strict=False)])
-        for index, row in enumerate(table.rows):
-            kinds = [TEXT, table.row_kinds[index]] if table.row_kinds else table.kinds
-            writer.writerow([_value(value, kind, text) for value, kind in zip(row, kinds, strict=False)])
+        if table.row_kinds:
+            for index, row in enumerate(table.rows):
+                kinds = [TEXT, table.row_kinds[index]]
+                writer.writerow([_value(value, kind, text) for value, kind in zip(row, kinds, strict=False)])
+            return
+        if hasattr(table.rows, "csv_rows"):  # the learners' matrix: millions of rows, made as they are written
+            writer.writerows(table.rows.csv_rows({kind: _converter(kind, text) for kind in (TEXT, STATUS, GRADE)}))
+            return
+        convert = [_converter(kind, text) for kind in table.kinds]
+        writer.writerows([function(value) for function, value in zip(convert, row, strict=False)]
+                         for row in table.rows)
+
+
+def _converter(kind: str, text: dict):
+    if kind == STATUS:
+        labels = {status: text[key] for status, key in STATUS_KEYS.items()}
+        return labels.__getitem__  # every status has its label (None: not in the learner's run)
+    if kind in (SHARE, GRADE):
+        return lambda value: "" if value is None else round(value * 100, 1)
+    if kind == COUNT:
+        return lambda value: "" if value is None else value
+    return safe_text
 
 
 def write_problems(path: Path, lines: list[str], text: dict) -> None:

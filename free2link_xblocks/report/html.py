@@ -3,6 +3,7 @@ reads on a 320 px phone. Real tables with captions and header scopes; every valu
 
 from __future__ import annotations
 
+import itertools
 import re
 from html import escape
 
@@ -10,6 +11,8 @@ from .charts import bar_chart, percent
 from .tables import COUNT, GRADE, SHARE, STATUS, STATUS_KEYS, TEXT, Table, stage_label
 
 MAX_PROBLEMS_SHOWN = 200
+TIMELINE_BARS = 60  # bars in the completion-over-time chart (its table has every figure)
+MATRIX_SHOWN = 500  # learners in the page's matrix; learners.csv has them all
 STATUS_MARKS = {"status_completed": "✓", "status_started": "◐", "status_not_started": "○", "status_none": "–"}
 STATUS_CLASSES = {"status_completed": "done", "status_started": "doing", "status_not_started": "todo",
                   "status_none": "none"}
@@ -126,7 +129,27 @@ def _matrix(tables, data, text) -> str:
            f'<ul class="legend" aria-labelledby="legend-label">{legend}</ul>'
     if not data.modules:
         body += f'<p class="note">{escape(text["no_modules"])}</p>'
-    return _section("matrix", text["matrix"], body + table_html(tables["learners"], text))
+    matrix = tables["learners"]
+    shown = list(itertools.islice(matrix.rows, MATRIX_SHOWN))
+    if len(matrix.rows) > len(shown):
+        body += f'<p class="note">{escape(text["matrix_capped"].format(count=len(shown), total=len(matrix.rows)))}</p>'
+    return _section("matrix", text["matrix"], body + table_html(matrix, text, rows=shown))
+
+
+def _timeline(tables, data, text) -> str:
+    """Completion per module per date (grade reports of one run taken on different dates); empty without."""
+    if not data.timeline:
+        return ""
+    several = len({run for run, *_rest in data.timeline}) > 1
+    bars = []
+    for run, date, learners, completed in data.timeline:
+        for module, done in zip(data.modules, completed, strict=False):
+            if done is not None and learners:
+                label = text["timeline_bar"].format(module=module, date=date)
+                bars.append((f"{run}: {label}" if several else label, done, done / learners))
+    chart = f'<figure>{bar_chart("timeline-chart", text["timeline_chart"], bars[:TIMELINE_BARS], text["chart_value"])}' \
+        "</figure>" if bars else ""
+    return _section("timeline", text["timeline"], chart + table_html(tables["completion_over_time"], text))
 
 
 def _ranked(tables, name, heading, chart_title, empty, text) -> str:
@@ -146,7 +169,7 @@ def _blocks(tables, data, text) -> str:
 
 
 def _inputs(data, text, problem_lines, more_text, csv_files) -> str:
-    shown = problem_lines[:MAX_PROBLEMS_SHOWN]
+    shown = list(itertools.islice(problem_lines, MAX_PROBLEMS_SHOWN))
     if shown:
         items = "".join(f"<li>{escape(line)}</li>" for line in shown)
         more = f'<p class="note">{escape(more_text)}</p>' if len(problem_lines) > len(shown) else ""
@@ -169,14 +192,15 @@ def render(tables: dict, data, text: dict, language: str, date: str, notes: list
     """The whole page. ``notes`` go under the summary; ``problem_lines`` are already formatted."""
     sections = [
         _summary(tables, data, text, notes), _funnel(tables, data, text), _groups(tables, data, text),
-        _matrix(tables, data, text), _blocks(tables, data, text),
+        _matrix(tables, data, text), _timeline(tables, data, text), _blocks(tables, data, text),
         _ranked(tables, "missed_indicators", text["missed"], text["missed_chart"], "no_missed", text),
         _ranked(tables, "harmful_choices", text["harmful"], text["harmful_chart"], "no_harmful", text),
         _inputs(data, text, problem_lines, more_text, csv_files),
     ]
     contents = [("summary", text["summary"]), ("funnel", text["funnel"]),
                 ("groups", text["groups"]),
-                ("matrix", text["matrix"]), ("blocks", text["blocks"]), ("missed_indicators", text["missed"]),
+                ("matrix", text["matrix"]), *([("timeline", text["timeline"])] if data.timeline else []),
+                ("blocks", text["blocks"]), ("missed_indicators", text["missed"]),
                 ("harmful_choices", text["harmful"]), ("problems", text["problems"]), ("files", text["files"])]
     nav = "".join(f'<li><a href="#{anchor}">{escape(label)}</a></li>' for anchor, label in contents)
     return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from array import array
 
 MIN_DIGITS = 4
 
@@ -26,3 +27,55 @@ def pseudonym_codes(keys, salt: bytes) -> dict[str, str]:
     while len({d[:digits] for d in digests.values()}) < len(digests):
         digits += 2
     return {key: digest[:digits] for key, digest in digests.items()}
+
+
+class Keyed:
+    """HMAC-SHA256 under one salt, for millions of keys: the padded key's two hash states are made once and
+    copied for each message (RFC 2104, the same digests as :func:`hmac.digest`)."""
+
+    def __init__(self, salt: bytes):
+        block = salt if len(salt) <= 64 else hashlib.sha256(salt).digest()
+        block = block.ljust(64, b"\0")
+        self.inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self.outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def digest(self, key: str) -> bytes:
+        inner = self.inner.copy()
+        inner.update(key.encode("utf-8"))
+        outer = self.outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
+class StreamedCodes:
+    """The pseudonyms of learners who can be millions, in two passes over their keys and 8 bytes a learner:
+    ``keys()`` yields every key once, partition by partition (``sizes``); :meth:`code` then gives the code of
+    the key at ``(partition, index)``, of the length :func:`pseudonym_codes` would give: the shortest (4, 6,
+    8 …) at which no two codes are the same."""
+
+    def __init__(self, keys, sizes: list[int], salt: bytes):
+        keyed = Keyed(salt)
+        self.prefixes = array("Q", (int.from_bytes(keyed.digest(key)[:8], "big") for key in keys()))
+        self.starts = [sum(sizes[:n]) for n in range(len(sizes))]
+        self.digits = _digits(self.prefixes)
+        self.whole = None
+        if self.digits > 16:  # two learners share 64 bits: so rare that the whole digests decide
+            self.whole = pseudonym_codes(list(keys()), salt)
+            self.digits = len(next(iter(self.whole.values())))
+
+    def code(self, partition: int, index: int, key: str) -> str:
+        if self.whole is not None:
+            return self.whole[key]
+        return f"{self.prefixes[self.starts[partition] + index]:016X}"[: self.digits]
+
+
+def _digits(prefixes: array) -> int:
+    if len(prefixes) < 2:
+        return MIN_DIGITS
+    ordered = sorted(prefixes)
+    shared = max((64 - (a ^ b).bit_length()) // 4 for a, b in zip(ordered, ordered[1:], strict=False))
+    return MIN_DIGITS + 2 * max(0, -(-(shared + 1 - MIN_DIGITS) // 2))
+
+
+def pseudonym_code(key: str, keyed: Keyed, digits: int) -> str:
+    return keyed.digest(key).hex().upper()[:digits]

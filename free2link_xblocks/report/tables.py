@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.report.model import COMPLETED, NOT_STARTED, STARTED
-from ..core.report.summary import TOP, GroupRow, ReportData
-from .pseudonyms import pseudonym_codes
+from ..core.report.summary import TOP, GroupRow, LearnerRow, ReportData
+from .pseudonyms import StreamedCodes
 
 TEXT, COUNT, SHARE, GRADE, STATUS = "text", "count", "share", "grade", "status"
 
@@ -33,11 +33,11 @@ class Identities:
 
     def __init__(self, data: ReportData, text: dict, salt: bytes, identify: bool):
         self.identify = identify
-        self.codes = pseudonym_codes([row.key for row in data.learners], salt)
+        self.codes = StreamedCodes(data.learners.keys, data.learners.partition_sizes(), salt)
         self.template = text["learner"]
 
-    def label(self, row) -> str:
-        return self.template.format(code=self.codes[row.key])
+    def label(self, partition: int, index: int, row) -> str:
+        return self.template.format(code=self.codes.code(partition, index, row.key))
 
     def columns(self, text) -> list[str]:
         return [text["username"], text["email"], text["name"]] if self.identify else []
@@ -54,6 +54,8 @@ def build_tables(data: ReportData, text: dict, identities: Identities) -> dict[s
         if data.groups.get(attribute):
             tables[f"by_{attribute}"] = _groups(data.groups[attribute], text, heading, column, data.pass_rule)
     tables["learners"] = _learners(data, text, identities)
+    if data.timeline:
+        tables["completion_over_time"] = _timeline(data, text)
     tables["blocks"] = Table("blocks", text["blocks_caption"],
                              [text["block"], text["kind"], text["opened"], text["completed_by"], text["mean_score"]],
                              [TEXT, TEXT, COUNT, COUNT, SHARE],
@@ -118,16 +120,70 @@ def _learners(data: ReportData, text: dict, identities: Identities) -> Table:
         + list(data.modules) + [text["grade"]] + ([text["passed"]] if data.pass_rule else [])
     kinds = [TEXT] * (3 + len(identities.columns(text))) + [STATUS] * len(data.modules) + [GRADE] \
         + ([TEXT] if data.pass_rule else [])
-    rows = []
-    for row in data.learners:
-        cells = [identities.label(row)] + identities.cells(row) + [row.organisation, row.country] + list(row.modules) \
-            + [row.grade]
-        if data.pass_rule:
-            cells.append(text["unknown"] if row.passed is None else text["yes"] if row.passed else text["no"])
-        rows.append(cells)
-    first = 1 + len(identities.columns(text))  # organisation, then country
-    rows.sort(key=lambda cells: (cells[first] == "", cells[first].casefold(), cells[first + 1].casefold(), cells[0]))
-    return Table("learners", text["matrix_caption"], columns, kinds, rows)
+    return Table("learners", text["matrix_caption"], columns, kinds, _LearnerCells(data, text, identities))
+
+
+class _LearnerCells:
+    """The matrix's rows, made as they are written (learners can be millions), in the report's order."""
+
+    def __init__(self, data: ReportData, text: dict, identities: Identities):
+        self.data, self.text, self.identities = data, text, identities
+
+    def __len__(self) -> int:
+        return len(self.data.learners)
+
+    def __iter__(self):
+        text, identities, pass_rule = self.text, self.identities, self.data.pass_rule
+        verdicts = {None: text["unknown"], True: text["yes"], False: text["no"]}
+        for partition, index, row in self.data.learners.placed():
+            cells = [identities.label(partition, index, row), *identities.cells(row), row.organisation, row.country,
+                     *row.modules, row.grade]
+            if pass_rule:
+                cells.append(verdicts[row.passed])
+            yield cells
+
+    def csv_rows(self, convert: dict):
+        """The rows as the CSV file has them, with ``convert`` (kind -> function of a value). Organisations,
+        countries and module patterns repeat, so each is converted once (up to a bound)."""
+        text, identities, pass_rule = self.text, self.identities, self.data.pass_rule
+        safe, status, grade = convert[TEXT], convert[STATUS], convert[GRADE]
+        verdicts = {value: safe(label) for value, label in ((None, text["unknown"]), (True, text["yes"]),
+                                                           (False, text["no"]))}
+        places: dict = {}
+        patterns: dict = {}
+        identify, code, template = identities.identify, identities.codes.code, identities.template
+        # rows as they wait on disk (tuples in LearnerRow's order), read by position: no object a row
+        key_at, org_at, country_at, modules_at, grade_at, passed_at = (LearnerRow._fields.index(name) for name in (
+            "key", "organisation", "country", "modules", "grade", "passed"))
+        for partition, index, row in self.data.learners.placed_tuples():
+            place = places.get((row[org_at], row[country_at]))
+            if place is None:
+                place = [safe(row[org_at]), safe(row[country_at])]
+                if len(places) < 100_000:
+                    places[(row[org_at], row[country_at])] = place
+            statuses = patterns.get(row[modules_at])
+            if statuses is None:
+                statuses = [status(value) for value in row[modules_at]]
+                if len(patterns) < 100_000:
+                    patterns[row[modules_at]] = statuses
+            cells = [safe(template.format(code=code(partition, index, row[key_at])))]
+            if identify:
+                cells += map(safe, identities.cells(LearnerRow(*row)))
+            cells += place
+            cells += statuses
+            cells.append(grade(row[grade_at]))
+            if pass_rule:
+                cells.append(verdicts[row[passed_at]])
+            yield cells
+
+
+def _timeline(data: ReportData, text: dict) -> Table:
+    """One row per grade report of a run with reports of several dates: the share who completed each module."""
+    rows = [[run, date, learners, *[None if done is None or not learners else done / learners for done in completed]]
+            for run, date, learners, completed in data.timeline]
+    return Table("completion_over_time", text["timeline_caption"],
+                 [text["run"], text["date"], text["learners"], *data.modules],
+                 [TEXT, TEXT, COUNT] + [SHARE] * len(data.modules), rows)
 
 
 def _ranked(ranked, name, caption, columns, text) -> Table:

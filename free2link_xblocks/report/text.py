@@ -77,6 +77,15 @@ def report_text(t) -> dict:
         "name": _("Name"),
         "legend": _("Key"),
         "no_modules": _("No module could be found in the input."),
+        "matrix_capped": _("The first {count} of {total} learners are shown, by organisation and country; "
+                           "learners.csv has them all."),
+        # completion over time
+        "timeline": _("Completion over time"),
+        "timeline_caption": _("Share of learners who completed each module, in each grade report of a course run "
+                              "(by the date the report was made)"),
+        "timeline_chart": _("Completion over time: share of learners who completed each module, by date"),
+        "timeline_bar": _("{module}, {date}"),
+        "date": _("Date"),
         # blocks
         "blocks": _("Scenarios and quizzes"),
         "blocks_caption": _("Learners who opened and completed each scenario and quiz"),

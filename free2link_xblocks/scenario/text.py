@@ -25,6 +25,8 @@ def ui_text(t) -> dict:
         "try_again": _("Try again"),
         "no_attempts_left": _("You have used all your attempts. You can still read the outcome and your path above."),
         "closed": _("You have used all your attempts for this scenario."),
+        "loop_way_on": _("You have come back to this decision more than once. The options that led you back "
+                         "here are no longer offered, so that you can move on."),
         "tally_heading": _("How the class chose (visible to course staff only)"),
         "tally_none": _("No learner has reached this step yet."),
         "settings": {
@@ -34,6 +36,9 @@ def ui_text(t) -> dict:
                              _("How many times a learner may play to an end; 0 means no limit.")),
             "allow_back": (_("Let learners go back to the previous step"),
                            _("Learners can undo their last decision until they reach an end.")),
+            "shuffle": (_("Shuffle the choices"),
+                        _("Each learner sees the choices of every step in their own order, which stays the same "
+                          "on reload.")),
         },
         "olx_help": _("Steps, choices and ends in the readable OLX form described in the README. "
                       "Nothing is saved while there are errors."),

@@ -1,7 +1,8 @@
 """Completion and progress reports for trainers, from the Instructor Dashboard's CSV downloads.
 
-Pure Python and standard library only. Files are streamed row by row (memory grows with the
-number of learners, not of rows); a file or line that cannot be used is reported as
+Pure Python and standard library only. Files are streamed row by row; what they say about each
+learner waits on disk, so memory grows with the number of modules and blocks, not with learners or
+rows (see model.py); a file or line that cannot be used is reported as
 ``file:line: what is wrong`` and everything else is kept.
 
     data = build_report([("grades", "grades.csv"), ("responses", "responses.csv")], pass_mark=0.6)
@@ -9,25 +10,64 @@ number of learners, not of rows); a file or line that cannot be used is reported
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..problems import N_, Problem
 from .csvfile import CsvFile, UnusableFile
-from .model import Aggregator
-from .readers import GRADES, PROBLEM_GRADES, RESPONSES, ROSTER, read_file
+from .model import BYTES_PER_PARTITION, Aggregator
+from .readers import GRADES, PROBLEM_GRADES, RESPONSES, ROSTER, read_file, route_roster
+from .structure import applicable, module_mapping
 from .summary import ReportData, summarise
+
+MAX_PARTITIONS = 512  # open files while reading
 
 __all__ = ["GRADES", "PROBLEM_GRADES", "RESPONSES", "ROSTER", "ReportData", "build_report", "read_module_map"]
 
 
 def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str, str]] | None = None,
-                 roster_columns: dict | None = None) -> ReportData:
-    """Read ``inputs`` (``(kind, path)`` pairs, any order) and summarise them."""
-    aggregator = Aggregator()
-    # the roster is matched to learners at the end, so the order of the files does not matter
-    for kind, path in inputs:
-        read_file(kind, path, aggregator, roster_columns=roster_columns)
-    return summarise(aggregator, pass_mark=pass_mark, modules=modules)
+                 roster_columns: dict | None = None, partitions: int | None = None,
+                 structures: list[dict] | None = None, language: str = "en") -> ReportData:
+    """Read ``inputs`` (``(kind, path)`` pairs, any order) and summarise them.
+
+    ``structures`` are the structure maps of the course's runs (see structure.py): the runs of the exports
+    merge by structure, with module and block names in ``language``; ``modules`` (the ``--modules`` file)
+    comes first. What is read about learners waits on disk in ``partitions`` parts (by default one per 8 MB of
+    input), so that memory does not grow with the number of learners or rows."""
+    inputs = list(inputs)
+    aggregator = Aggregator(partitions or _partitions_for(inputs))
+    # rosters first, so that their emails are matched to learners as the exports are read; their problems
+    # and file summaries are then put in the order the files were given
+    early = {}
+    log = aggregator.problems
+    for number, (kind, path) in enumerate(inputs):
+        if kind == ROSTER:
+            aggregator.problems = []
+            read_file(kind, path, aggregator, roster_columns=roster_columns)
+            early[number] = (aggregator.files.pop(), aggregator.problems)
+    aggregator.problems = log
+    for number, (kind, path) in enumerate(inputs):
+        if number in early:
+            aggregator.files.append(early[number][0])
+            log.extend(early[number][1])
+        else:
+            read_file(kind, path, aggregator, roster_columns=roster_columns)
+    route_roster(aggregator)
+    pairs, titles, labels = module_mapping(applicable(structures or [], aggregator.runs), language)
+    for (_kind, block_id), stats in aggregator.blocks.items():
+        stats.title = titles.get(block_id, stats.title)
+        stats.labels.update(labels.get(block_id, {}))  # choices and indicators named in the report's language
+    return summarise(aggregator, pass_mark=pass_mark, modules=(modules or []) + pairs)
+
+
+def _partitions_for(inputs) -> int:
+    size = 0
+    for _kind, path in inputs:
+        try:
+            size += os.stat(path).st_size
+        except OSError:
+            pass  # read_file names the file
+    return max(1, min(MAX_PARTITIONS, size // BYTES_PER_PARTITION + 1))
 
 
 def read_module_map(path) -> tuple[list[tuple[str, str]], list[tuple[str, Problem]]]:

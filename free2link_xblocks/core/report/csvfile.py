@@ -85,10 +85,10 @@ class CsvFile:
     their line number) and skipped; reading goes on with the next line.
     """
 
-    def __init__(self, path, label: str | None = None):
+    def __init__(self, path, label: str | None = None, problems=None):
         self.path = path
         self.source = label or str(path)
-        self.problems: list[Problem] = []
+        self.problems = [] if problems is None else problems  # anything with append()
         self._stream = None
         self.columns: list[str] = []
         self.index: dict[str, int] = {}
@@ -148,32 +148,42 @@ class CsvFile:
 
     def rows(self):
         """Yield ``(line, fields)`` for every usable row; short rows are padded with empty fields."""
-        width = len(self.columns)
         reader = csv.reader(self._stream, delimiter=self.delimiter)
-        previous = self._header_line
+        width = len(self.columns)
+        header = self._header_line
+        previous = header
         while True:
             try:
-                fields = next(reader)
-            except StopIteration:
+                for fields in reader:  # the usual row costs a comparison or two: this runs a million times
+                    line, previous = previous + 1, header + reader.line_num
+                    if len(fields) == width and line == previous:
+                        self.rows_read += 1
+                        yield line, fields
+                    else:
+                        fields = self._unusual(line, previous, fields)
+                        if fields is not None:
+                            self.rows_read += 1
+                            yield line, fields
                 return
             except csv.Error as exc:
                 self.problem(previous + 1, N_("the line is not valid CSV ({reason}); it was skipped"), reason=str(exc))
                 self.rows_skipped += 1
-                previous = self._header_line + reader.line_num
-                continue
-            line, previous = previous + 1, self._header_line + reader.line_num
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
-            if len(fields) > width and any(f.strip() for f in fields[width:]):
-                self._skip_wide_row(line, previous, len(fields), width)
-                continue
-            if len(fields) < width:
-                if previous > line or fields[-1].endswith(("\n", "\r")):  # still short after a newline: a lost quote
-                    self._skip_unclosed_quote(line, previous)
-                    continue
-                fields.extend([""] * (width - len(fields)))
-            self.rows_read += 1
-            yield line, fields
+                previous = header + reader.line_num
+
+    def _unusual(self, line: int, last: int, fields: list) -> list | None:
+        """A row not as wide as the header, or over several lines: padded, or skipped with a problem (None)."""
+        width = len(self.columns)
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            return None
+        if len(fields) > width and any(f.strip() for f in fields[width:]):
+            self._skip_wide_row(line, last, len(fields), width)
+            return None
+        if len(fields) < width:
+            if last > line or fields[-1].endswith(("\n", "\r")):  # still short after a newline: a lost quote
+                self._skip_unclosed_quote(line, last)
+                return None
+            fields.extend([""] * (width - len(fields)))
+        return fields
 
     def _skip_wide_row(self, line, last, count, width):
         if last > line:

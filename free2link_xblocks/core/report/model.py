@@ -1,21 +1,38 @@
-"""What the report keeps while it reads: small summaries per learner and per block, never the rows.
+"""What the report keeps while it reads: the course's items and blocks in memory, the learners on disk.
 
 A *run* is one course run (the four language runs are four runs), named ``ORG_COURSE_RUN`` as the
 LMS names its report files. An *item* is one thing a learner can do in a run: a graded subsection
 (grade report), a graded problem (problem grade report) or one of our blocks (problem responses
-report). Each learner holds one status byte per item, so memory grows with learners × items and
-not with the rows read.
+report). Items, blocks, runs and modules are few and stay in memory.
+
+Learners can be millions: what a row says about a learner is a small *event*, appended to one of
+several partition files on disk chosen by the learner's key (so that every event of one learner is
+in the same partition, in the order read). The summary then reads one partition at a time, so
+memory is bounded by the largest partition, which the number of partitions keeps small.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass, field
+
+from ..problems import Problem
 
 # Item statuses, one byte each; a higher value is more progress (NOT_AVAILABLE is apart).
 UNKNOWN, NOT_STARTED, STARTED, COMPLETED, NOT_AVAILABLE = range(5)
 
 SUBSECTION, PROBLEM, SCENARIO, QUIZ = "subsection", "problem", "scenario", "quiz"
 BLOCK_TYPES = {"f2l_scenario": SCENARIO, "f2l_indicator_quiz": QUIZ}
+
+# Events: what one row says about one learner (see the readers and summary.replay).
+GRADE_EVENT, RESPONSE_EVENT, ROSTER_EVENT = 0, 1, 2
+BYTES_PER_PARTITION = 8 << 20  # input bytes per partition: about 50,000 learners of a grade report
+BUFFERED = 65_536  # events waiting in memory to be written, over all partitions
+PROBLEMS_KEPT = 1000  # problems kept in memory; the others wait on disk for problems.csv
 
 
 def merged_status(old: int, new: int) -> int:
@@ -38,7 +55,7 @@ class Item:
     group: str = ""  # our blocks: the block id, which the language runs of one course share
 
 
-@dataclass
+@dataclass(slots=True)
 class RunRecord:
     """A learner in one course run: grade (0–1), the LMS's certificate verdict, enrolment."""
 
@@ -48,44 +65,22 @@ class RunRecord:
 
 
 class Learner:
-    """One learner across every file and run (matched by username, or email where a file has no username)."""
+    """One learner across every file and run (matched by username, or email where a file has no username).
 
-    __slots__ = ("username", "email", "statuses", "runs", "counted", "cohort", "active_runs")
+    ``progress`` holds, per run, one status byte per item of the run (in the order of
+    :attr:`Aggregator.run_items`)."""
 
-    def __init__(self, username: str, email: str = ""):
+    __slots__ = ("username", "email", "progress", "runs", "counted", "cohort", "order", "roster")
+
+    def __init__(self, username: str, email: str = "", order: int = 0):
         self.username = username
         self.email = email
-        self.statuses = bytearray()
+        self.progress: dict[str, bytearray] = {}
         self.runs: dict[str, RunRecord] = {}
-        self.counted = bytearray()  # flags of block facts already counted for this learner (once per block)
+        self.counted = bytearray()  # 4 flags a block: its facts already counted for this learner (once each)
         self.cohort = ""
-        self.active_runs: dict[str, None] = {}  # runs in which the learner has a record of some item
-
-    def status(self, item: Item) -> int:
-        return self.statuses[item.index] if item.index < len(self.statuses) else UNKNOWN
-
-    def mark(self, item: Item, status: int) -> None:
-        if item.index >= len(self.statuses):
-            self.statuses.extend(bytes(item.index + 1 - len(self.statuses)))
-        self.statuses[item.index] = merged_status(self.statuses[item.index], status)
-        if status != NOT_AVAILABLE and item.run not in self.active_runs:
-            self.active_runs[item.run] = None
-
-    def run(self, label: str) -> RunRecord:
-        record = self.runs.get(label)
-        if record is None:
-            record = self.runs[label] = RunRecord()
-        return record
-
-    def count_once(self, fact: int) -> bool:
-        """True the first time ``fact`` is seen for this learner (a learner in two runs counts once)."""
-        counted = self.counted
-        if fact >= len(counted):
-            counted.extend(bytes(fact + 1 - len(counted)))
-        elif counted[fact]:
-            return False
-        counted[fact] = 1
-        return True
+        self.order = order  # when the learner was first read: the report's order without revealing names
+        self.roster = None
 
 
 @dataclass(eq=False)
@@ -137,28 +132,131 @@ class FileSummary:
     used: bool = True
 
 
+class SpillFolder:
+    """A private temporary folder (mode 700) for the partitions, the learners' rows and the problems; removed
+    with :meth:`close`, or when it is no longer used, or at exit."""
+
+    def __init__(self):
+        self.path = tempfile.mkdtemp(prefix="free2link-report-")
+        self._finalizer = weakref.finalize(self, shutil.rmtree, self.path, True)
+
+    def file(self, name: str) -> str:
+        return os.path.join(self.path, name)
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+class Partitions:
+    """Events appended per learner key to ``count`` files, read back one partition at a time, in order."""
+
+    def __init__(self, spill: SpillFolder, count: int):
+        self.count = count
+        self.batch = max(16, BUFFERED // count)
+        self.buffers: list[list] = [[] for _ in range(count)]
+        # unbuffered: each batch is written whole, and a buffer per partition would grow with their number
+        self.streams = [open(spill.file(f"part-{n}"), "wb", buffering=0) for n in range(count)]  # noqa: SIM115
+        self.events = 0
+
+    def add(self, key: str, event: tuple) -> None:
+        number = hash(key) % self.count
+        buffer = self.buffers[number]
+        buffer.append(event)
+        if len(buffer) >= self.batch:
+            self.flush(number)
+
+    def flush(self, number: int) -> None:
+        buffer = self.buffers[number]
+        if buffer:
+            pickle.dump(buffer, self.streams[number], protocol=pickle.HIGHEST_PROTOCOL)
+            self.events += len(buffer)
+            self.buffers[number] = []
+
+    def finish(self) -> None:
+        for number in range(self.count):
+            self.flush(number)
+            self.streams[number].close()
+
+    def read(self, number: int):
+        """Every event of partition ``number``, in the order added."""
+        with open(self.streams[number].name, "rb") as stream:
+            while True:
+                try:
+                    batch = pickle.load(stream)  # noqa: S301 - our own file, in our private folder
+                except EOFError:
+                    break
+                yield from batch
+        os.unlink(self.streams[number].name)
+
+
+class ProblemLog:
+    """``(source, Problem)`` pairs in the order found: the first ones in memory, the rest on disk."""
+
+    def __init__(self, spill: SpillFolder | None = None):
+        self.kept: list[tuple[str, Problem]] = []
+        self.spill = spill
+        self._stream = None
+        self.spilled = 0
+
+    def append(self, pair) -> None:
+        if len(self.kept) < PROBLEMS_KEPT or self.spill is None:
+            self.kept.append(pair)
+            return
+        if self._stream is None:
+            self._stream = open(self.spill.file("problems"), "wb")  # noqa: SIM115
+        pickle.dump(pair, self._stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.spilled += 1
+
+    def extend(self, pairs) -> None:
+        for pair in pairs:
+            self.append(pair)
+
+    def __len__(self) -> int:
+        return len(self.kept) + self.spilled
+
+    def __iter__(self):
+        yield from self.kept
+        if self._stream is None:
+            return
+        self._stream.flush()
+        with open(self._stream.name, "rb") as stream:
+            for _ in range(self.spilled):
+                yield pickle.load(stream)  # noqa: S301 - our own file
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    __hash__ = None
+
+
 class Aggregator:
     """Everything read so far; the readers feed it, :func:`..summary.summarise` turns it into the report."""
 
-    def __init__(self):
-        self.learners: dict[str, Learner] = {}
+    def __init__(self, partitions: int = 1):
+        self.spill = SpillFolder()
+        self.partitions = Partitions(self.spill, max(1, partitions))
         self.items: dict[tuple, Item] = {}
+        self.item_list: list[Item] = []
+        self.layouts: list[list] = []  # per grade-type file: the item (or None) of each graded column
+        self.snapshots: list[tuple] = []  # per grade report: (run, date, layout, {status codes: rows})
         self.blocks: dict[tuple, BlockStats] = {}
         self.runs: dict[str, None] = {}  # in the order first seen
         self.subsection_chapters: dict[tuple[str, str], str] = {}  # (run, subsection) -> chapter
         self.roster: list[RosterEntry] = []
-        self.problems: list[tuple[str, object]] = []  # (source, Problem)
+        self.roster_emails: dict[str, str] = {}  # roster email -> key of the learner found with that email
+        self.roster_problems: list = []  # (roster entry, source, Problem) of learners listed twice
+        self.problems = ProblemLog(self.spill)
         self.files: list[FileSummary] = []
         self.other_rows = 0  # problem-response rows of blocks that are not ours
+        self.learners_seen = 0  # rows about a learner read so far: the order learners are first seen in
+        self.verdicts_seen = False  # some grade report gave a certificate verdict
 
-    def learner(self, username: str, email: str = "") -> Learner:
-        key = username.strip().casefold() or ("@" + email.strip().casefold())
-        learner = self.learners.get(key)
-        if learner is None:
-            learner = self.learners[key] = Learner(username.strip(), email.strip())
-        elif email and not learner.email:
-            learner.email = email.strip()
-        return learner
+    @staticmethod
+    def key(username: str, email: str = "") -> str:
+        return username.strip().casefold() or ("@" + email.strip().casefold())
+
+    def event(self, key: str, event: tuple) -> None:
+        self.partitions.add(key, event)
 
     def item(self, run: str, kind: str, name: str, **details) -> Item:
         key = (run, kind, name)
@@ -166,6 +264,7 @@ class Aggregator:
         if item is None:
             self.runs.setdefault(run, None)
             item = self.items[key] = Item(len(self.items), run, kind, details.pop("title", name), **details)
+            self.item_list.append(item)
         return item
 
     def block(self, kind: str, group: str, title: str) -> BlockStats:
@@ -179,3 +278,6 @@ class Aggregator:
         if subsection and chapter:
             self.subsection_chapters.setdefault((run, subsection.casefold()), chapter)
             self.subsection_chapters.setdefault(("", subsection.casefold()), chapter)
+
+    def close(self) -> None:
+        self.spill.close()

@@ -17,21 +17,29 @@ cell (cells hold names and emails): it names the file, the line and the column.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from pathlib import Path
+
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import UsageKey
 
 from ..problems import N_, WARNING, Problem
 from .csvfile import CsvFile, UnusableFile
 from .model import (
     BLOCK_TYPES,
     COMPLETED,
+    GRADE_EVENT,
     NOT_AVAILABLE,
     NOT_STARTED,
     PROBLEM,
     QUIZ,
+    RESPONSE_EVENT,
+    ROSTER_EVENT,
     SCENARIO,
     STARTED,
     SUBSECTION,
+    UNKNOWN,
     Aggregator,
     FileSummary,
     RosterEntry,
@@ -44,11 +52,12 @@ GRADE_REPORT_TAIL = ("cohort name", "team name", "enrollment track", "verificati
                      "certificate delivered", "certificate type", "enrollment status")
 YES = {"y", "yes", "true", "1"}
 _SUBSECTION_COLUMN = re.compile(r"^(?P<type>.+?) (?P<number>\d+): (?P<name>.+)$")
-_REPORT_FILE = re.compile(r"^(?P<run>.+?)_(?:problem_grade_report|grade_report)_\d{4}-\d{2}-\d{2}-\d{4}")
-_BLOCK_KEY = re.compile(r"^block-v1:(?P<org>[^+]+)\+(?P<course>[^+]+)\+(?P<run>[^+]+)\+type@(?P<type>[^+]+)"
-                        r"\+block@(?P<id>.+)$")
-_OLD_KEY = re.compile(r"^i4x://(?P<org>[^/]+)/(?P<course>[^/]+)/(?P<type>[^/]+)/(?P<id>[^/]+)")
+_REPORT_FILE = re.compile(r"^(?P<run>.+?)_(?:problem_grade_report|grade_report)_"
+                          r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<hour>\d{2})(?P<minute>\d{2})")
 PATH_SEPARATOR, LIST_SEPARATOR = " > ", " | "
+PATTERNS_KEPT = 100_000  # distinct rows of one grade report counted for completion over time
+OUT_OF_RANGE = N_("column \"{column}\" is outside {low} to {high}; that value was left out")
+OUT_OF_MAX = N_("column \"{column}\" is outside 0 to the maximum in \"{maximum}\"; that value was left out")
 
 # The columns our blocks' generate_report_data yield (see README "Reports").
 ATTEMPTS, BEST, MAX = "attempts", "best score", "max score"
@@ -96,13 +105,23 @@ def run_from_file_name(path: Path) -> str:
     return match.group("run") if match else path.stem
 
 
+def date_from_file_name(path: Path) -> str | None:
+    """When the LMS made the report, from its file name (``…_grade_report_2026-04-01-1015.csv``)."""
+    match = _REPORT_FILE.match(path.name)
+    return f"{match.group('date')} {match.group('hour')}:{match.group('minute')}" if match else None
+
+
 def block_from_key(block_key: str, location: str) -> tuple[str | None, str, str]:
-    """``(kind, run, block id)`` from a usage key; kind is None for blocks that are not ours."""
-    match = _BLOCK_KEY.match(block_key.strip()) or _OLD_KEY.match(block_key.strip())
-    if match:
-        parts = match.groupdict()
-        run = "_".join(p for p in (parts["org"], parts["course"], parts.get("run")) if p)
-        return BLOCK_TYPES.get(parts["type"]), run, parts["id"]
+    """``(kind, run, block id)`` from a usage key (read with edx-opaque-keys, as the platform writes them); kind is
+    None for blocks that are not ours; the run is ``ORG_COURSE_RUN`` as in the LMS's file names."""
+    try:
+        key = UsageKey.from_string(block_key.strip())
+    except InvalidKeyError:
+        key = None
+    if key is not None:
+        course = key.course_key
+        run = "_".join(part for part in (course.org, course.course, course.run) if part)
+        return BLOCK_TYPES.get(key.block_type), run, key.block_id
     for block_type, kind in BLOCK_TYPES.items():
         if block_type in block_key or block_type in location:
             return kind, "", block_key.strip()
@@ -120,19 +139,33 @@ def read_file(kind: str, path, aggregator: Aggregator, **options) -> FileSummary
     aggregator.files.append(summary)
     reader = READERS[kind]
     try:
-        with CsvFile(path, source) as table:
+        with CsvFile(path, source, problems=_Sink(aggregator.problems, source)) as table:
             try:
                 reader(table, aggregator, **options)
             except UnusableFile as exc:
                 table.problems.append(exc.problem)
                 summary.used = False
+            else:
+                if not table.rows_read and not table.rows_skipped:
+                    summary.used = False
+                    table.problems.append(Problem(N_("the file has only its header line: there is no learner in "
+                                                     "it")))
             finally:
                 summary.rows_read, summary.rows_skipped = table.rows_read, table.rows_skipped
-                aggregator.problems.extend((source, p) for p in table.problems)
     except UnusableFile as exc:
         summary.used = False
         aggregator.problems.append((source, exc.problem))
     return summary
+
+
+class _Sink:
+    """A file's problems go straight to the report's problem log, named with the file."""
+
+    def __init__(self, log, source: str):
+        self.log, self.source = log, source
+
+    def append(self, problem: Problem) -> None:
+        self.log.append((self.source, problem))
 
 
 # One whole sentence per kind of file, so that each translates well. The columns found are not
@@ -183,45 +216,130 @@ def read_grades(table: CsvFile, aggregator: Aggregator, **_options) -> None:
     _check_kind(table, "--grades")
     username = _require(table, GRADES, "Username")
     grade = _require(table, GRADES, "Grade")
-    email, eligible = table.column("Email"), table.column("Certificate Eligible")
-    status, cohort = table.column("Enrollment Status"), table.column("Cohort Name")
     run = run_from_file_name(Path(table.source))
     aggregator.runs.setdefault(run, None)
-    subsections = _graded_columns(table, grade, run, aggregator)
-    for line, fields, learner in _grade_rows(table, aggregator, run, username, email, grade, status):
-        record = learner.run(run)
-        if eligible is not None and fields[eligible].strip():
-            record.eligible = (record.eligible or False) or fields[eligible].strip().casefold() in YES
-        if cohort is not None and fields[cohort].strip():
-            learner.cohort = fields[cohort].strip()
-        for column in subsections:
-            _read_subsection(table, aggregator, line, fields, learner, column, run)
+    numbered, plain = _graded_columns(table, grade, run, aggregator)
+    layout = [item for _position, item in numbered] + [None] * len(plain)
+    aggregator.layouts.append(layout)
+    cells = _cells_of([position for position, _item in numbered])
+    plain_positions = [position for position, _item in plain]
+    scores = _ScoreCodes(table, SUBSECTION_CODES, _subsection_code)
+    plain_scores = _ScoreCodes(table, PLAIN_CODES, _plain_code)
+    offset, positions = len(numbered), [position for position, _item in numbered]
+    known, plain_known, plain_cells = scores.known, plain_scores.known, _cells_of(plain_positions)
+
+    # each grade report alone, for completion over time when a run has reports of several dates
+    patterns: dict[bytes, int] = {}
+    pending = [None in layout]  # a column added by hand still waits for its first score
+
+    known_get, plain_get = known.get, plain_known.get
+
+    def codes_of(line, fields) -> bytes:
+        try:  # every value already known: all in C
+            codes = bytes(map(known_get, cells(fields)))
+        except TypeError:  # a value seen for the first time, or a problem
+            codes = bytes(scores.codes(line, fields, cells(fields), positions))
+        if plain_positions:
+            try:
+                plain_codes = bytes(map(plain_get, plain_cells(fields)))
+            except TypeError:
+                plain_codes = bytes(plain_scores.codes(line, fields, plain_cells(fields), plain_positions))
+            if pending[0]:
+                for number, code in enumerate(plain_codes):
+                    if code and layout[offset + number] is None:  # a column added by hand counts from its first score
+                        name = table.columns[plain_positions[number]].strip()
+                        layout[offset + number] = aggregator.item(run, SUBSECTION, name, title=name, subsection=name)
+                pending[0] = None in layout
+            codes += plain_codes
+        count = patterns.get(codes)
+        if count is not None:
+            patterns[codes] = count + 1
+        elif len(patterns) < PATTERNS_KEPT:
+            patterns[codes] = 1
+        return codes
+
+    aggregator.snapshots.append((run, date_from_file_name(Path(table.source)), len(aggregator.layouts) - 1,
+                                 patterns))
+    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of)
 
 
-def _read_subsection(table, aggregator, line, fields, learner, column, run) -> None:
-    """One graded-subsection cell. A column named only by its type may be one added by hand: its item is made
-    on its first score, and a value that is no score is left out without a word."""
-    position, item, plain = column
-    value = fields[position].strip()
-    if not value:
-        return
-    score = None if value.casefold() == NOT_ATTEMPTED else number(value)
-    if score is None and value.casefold() != NOT_ATTEMPTED:
-        if not plain:
-            table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value was "
-                                   "left out"), column=table.columns[position])
-        return
-    if item is None:
-        name = table.columns[position].strip()
-        item = column[1] = aggregator.item(run, SUBSECTION, name, title=name, subsection=name)
-    # a type with a single subsection has only its average: 0 there cannot be told from not attempted
-    learner.mark(item, NOT_STARTED if score is None or (plain and score == 0) else COMPLETED)
+def _cells_of(positions):
+    """A fast function giving the cells at ``positions`` of a row, always as a sequence."""
+    if not positions:
+        return lambda fields: ()
+    if len(positions) == 1:
+        return lambda fields: (fields[positions[0]],)
+    return operator.itemgetter(*positions)
+
+
+class _ScoreCodes:
+    """The status code of each graded cell of a row. Cells repeat (``Not Attempted``, the same fractions), so a
+    value's code is remembered: most rows cost one dictionary look-up per cell, in C. A value that is a problem
+    is never remembered, so that each line with it is named."""
+
+    LIMIT = 200_000
+
+    def __init__(self, table, known: dict, decide):
+        self.table, self.known, self.decide = table, dict(known), decide
+
+    def codes(self, line, fields, cells, positions) -> list:
+        codes = list(map(self.known.get, cells))
+        if None in codes:
+            for number, code in enumerate(codes):
+                if code is None:
+                    value = cells[number]
+                    code, remember = self.decide(self.table, line, fields, positions[number], value)
+                    if remember and len(self.known) < self.LIMIT:
+                        self.known[value] = code
+                    codes[number] = code
+        return codes
+
+
+SUBSECTION_CODES = {"": UNKNOWN, "Not Attempted": NOT_STARTED}
+PLAIN_CODES = {"": UNKNOWN, "Not Attempted": NOT_STARTED}
+PROBLEM_CODES = {("", ""): UNKNOWN}
+
+
+def _subsection_code(table, line, fields, position, value) -> tuple[int, bool]:
+    """``(code, remember)`` of a graded-subsection cell: a score from 0 to 1, or "Not Attempted"."""
+    text = value.strip()
+    if not text:
+        return UNKNOWN, True
+    if text.casefold() == NOT_ATTEMPTED:
+        return NOT_STARTED, True
+    score = number(text)
+    if score is None:
+        table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value was "
+                               "left out"), column=table.columns[position])
+        return UNKNOWN, False
+    if not 0 <= score <= 1:
+        table.problem(line, OUT_OF_RANGE, column=table.columns[position], low=0, high=1)
+        return UNKNOWN, False
+    return COMPLETED, True
+
+
+def _plain_code(table, line, fields, position, value) -> tuple[int, bool]:
+    """A column named only by its type: a type with a single subsection has only its average, where 0 cannot
+    be told from not attempted; a value that is no score is left out without a word (it may be a column added
+    by hand)."""
+    text = value.strip()
+    if not text:
+        return UNKNOWN, True
+    if text.casefold() == NOT_ATTEMPTED:
+        return NOT_STARTED, True
+    score = number(text)
+    if score is None:
+        return UNKNOWN, True
+    if not 0 <= score <= 1:
+        table.problem(line, OUT_OF_RANGE, column=table.columns[position], low=0, high=1)
+        return UNKNOWN, False
+    return (NOT_STARTED if score == 0 else COMPLETED), True
 
 
 def _graded_columns(table: CsvFile, grade: int, run: str, aggregator: Aggregator):
-    """``[position, item, plain]`` for each graded-subsection column (between Grade and the tail); ``plain``
-    columns (no "Type NN:" number) get their item on their first score."""
-    columns = []
+    """``(position, item)`` of each graded-subsection column (between Grade and the tail): the numbered ones
+    ("Type NN: name") and the plain ones, whose item is made on their first score (item None until then)."""
+    numbered, plain = [], []
     for position in range(grade + 1, len(table.columns)):
         name = table.columns[position].strip()
         folded = name.casefold()
@@ -230,45 +348,90 @@ def _graded_columns(table: CsvFile, grade: int, run: str, aggregator: Aggregator
         if folded.endswith("(avg)") or not name:
             continue
         match = _SUBSECTION_COLUMN.match(name)
-        item = aggregator.item(run, SUBSECTION, name, title=match.group("name"), subsection=match.group("name")) \
-            if match else None
-        columns.append([position, item, match is None])
-    return columns
+        if match:
+            numbered.append((position, aggregator.item(run, SUBSECTION, name, title=match.group("name"),
+                                                       subsection=match.group("name"))))
+        else:
+            plain.append((position, None))
+    return numbered, plain
 
 
-def _grade_rows(table, aggregator, run, username, email, grade, status):
-    """(line, fields, learner) of every usable row of a grade-type report, with the learner's
-    overall grade and enrolment status in this run already read."""
+def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of) -> None:
+    """Every usable row of a grade-type report as an event: the learner, grade, certificate verdict, enrolment,
+    cohort, and the status ``codes_of(line, fields)`` gives each graded column. This runs for every row, so
+    the usual values are looked up in dictionaries and the rest goes through the careful functions."""
+    email = table.column("Email")
+    eligible, status, cohort = table.column("Certificate Eligible"), table.column("Enrollment Status"), \
+        table.column("Cohort Name")
+    roster_emails = aggregator.roster_emails
+    counter = aggregator.learners_seen
+    partitions = aggregator.partitions
+    buffers, count, batch, flush = partitions.buffers, partitions.count, partitions.batch, partitions.flush
+    verdicts, states, missing = dict(VERDICTS), dict(ENROLMENT), object()
+    verdict = active = None
+    seen = False
     for line, fields in table.rows():
-        learner = _row_learner(table, aggregator, line, fields, username, email)
-        if learner is None:
+        name = fields[username].strip()
+        mail = fields[email].strip() if email is not None else ""
+        if not name and not mail:
+            table.problem(line, N_("no username; the row was skipped"))
+            table.rows_skipped += 1
             continue
-        record = learner.run(run)
-        _read_grade(table, line, fields, grade, record)
-        if status is not None and fields[status].strip():
-            record.active = fields[status].strip().casefold() != "unenrolled"
-        yield line, fields, learner
+        key = name.casefold() or "@" + mail.casefold()
+        if key == name:
+            key = name  # one string, written once
+        if roster_emails and mail and mail.casefold() in roster_emails:
+            roster_emails[mail.casefold()] = roster_emails[mail.casefold()] or key
+        counter += 1
+        text = fields[grade]
+        try:  # the LMS's own 0-1 fraction
+            value = float(text)
+            if not 0 <= value <= 1:
+                raise ValueError
+        except ValueError:
+            value = _read_grade(table, line, text)
+        if eligible is not None:
+            verdict = verdicts.get(fields[eligible], missing)
+            if verdict is missing:
+                verdict = _verdict(fields[eligible])
+            if verdict is not None:
+                seen = True
+        if status is not None:
+            active = states.get(fields[status], missing)
+            if active is missing:
+                active = _active(fields[status])
+        number = hash(key) % count  # Partitions.add, written out: this runs for every row
+        buffer = buffers[number]
+        buffer.append((GRADE_EVENT, key, name, mail, run, value, verdict, active,
+                       fields[cohort].strip() if cohort is not None else "", counter, layout, codes_of(line, fields)))
+        if len(buffer) >= batch:
+            flush(number)
+    aggregator.learners_seen = counter
+    aggregator.verdicts_seen = aggregator.verdicts_seen or seen
 
 
-def _row_learner(table, aggregator, line, fields, username, email):
-    name = fields[username].strip()
-    mail = _cell(fields, email)
-    if not name and not mail:
-        table.problem(line, N_("no username; the row was skipped"))
-        table.rows_skipped += 1
-        return None
-    return aggregator.learner(name, mail)
+VERDICTS = {"Y": True, "N": False, "": None}
+ENROLMENT = {"enrolled": True, "unenrolled": False, "": None}
 
 
-def _read_grade(table, line, fields, grade, record) -> None:
-    text = fields[grade].strip()
+def _verdict(text: str) -> bool | None:
+    text = text.strip()
+    return text.casefold() in YES if text else None
+
+
+def _active(text: str) -> bool | None:
+    text = text.strip()
+    return text.casefold() != "unenrolled" if text else None
+
+
+def _read_grade(table, line, text) -> float | None:
+    text = text.strip()
     if not text:
-        return
+        return None
     value = fraction(text)
     if value is None:
         table.problem(line, N_("the grade is not a number between 0 and 1; it was left out"))
-    elif record.grade is None or value > record.grade:
-        record.grade = value
+    return value
 
 
 def read_problem_grades(table: CsvFile, aggregator: Aggregator, **_options) -> None:
@@ -276,31 +439,61 @@ def read_problem_grades(table: CsvFile, aggregator: Aggregator, **_options) -> N
     _check_kind(table, "--problem-grades")
     username = _require(table, PROBLEM_GRADES, "Username")
     grade = _require(table, PROBLEM_GRADES, "Grade")
-    email, status = table.column("Email"), table.column("Enrollment Status")
     run = run_from_file_name(Path(table.source))
     aggregator.runs.setdefault(run, None)
-    problems = []
+    earned, possible, layout = [], [], []
     for position, name in enumerate(table.columns):
         if name.strip().casefold().endswith(" (earned)"):
             label = name.strip()[: -len(" (Earned)")].strip()
-            problems.append((position, aggregator.item(run, PROBLEM, label, title=label)))
-    if not problems:
+            layout.append(aggregator.item(run, PROBLEM, label, title=label))
+            earned.append(position)
+            possible.append(table.column(f"{label} (Possible)"))
+    if not layout:
         table.problems.append(Problem(N_("no \"(Earned)\" columns: only grades and enrolment are read from this "
                                          "file"), severity=WARNING))
-    for line, fields, learner in _grade_rows(table, aggregator, run, username, email, grade, status):
-        for position, item in problems:
-            value = fields[position].strip().casefold()
-            if not value:
-                continue
-            if value == NOT_ATTEMPTED:
-                learner.mark(item, NOT_STARTED)
-            elif value == NOT_AVAILABLE_TEXT:
-                learner.mark(item, NOT_AVAILABLE)
-            elif number(value) is None:
-                table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value "
-                                       "was left out"), column=table.columns[position])
-            else:
-                learner.mark(item, COMPLETED)
+    aggregator.layouts.append(layout)
+    width = len(table.columns)
+    # a missing Possible column reads as the empty field appended to every row
+    earned_cells = _cells_of(earned)
+    possible_cells = _cells_of([width if position is None else position for position in possible])
+    scores = _ScoreCodes(table, PROBLEM_CODES, _problem_code)
+    known = scores.known
+
+    def codes_of(line, fields) -> bytes:
+        fields.append("")
+        try:  # every pair already known: all in C
+            return bytes(map(known.get, zip(earned_cells(fields), possible_cells(fields), strict=True)))
+        except TypeError:  # a value seen for the first time, or a problem
+            pairs = list(zip(earned_cells(fields), possible_cells(fields), strict=True))
+            return bytes(scores.codes(line, fields, pairs, earned))
+
+    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of)
+
+
+def _problem_code(table, line, fields, position, value) -> tuple[int, bool]:
+    """A problem's ``(Earned, Possible)`` cells: points from 0 to those possible, "Not Attempted", "Not Available"."""
+    earned, possible = value[0].strip(), value[1].strip()
+    folded = earned.casefold()
+    if not earned:
+        return UNKNOWN, True
+    if folded == NOT_ATTEMPTED:
+        return NOT_STARTED, True
+    if folded == NOT_AVAILABLE_TEXT:
+        return NOT_AVAILABLE, True
+    points = number(earned)
+    if points is None:
+        table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value "
+                               "was left out"), column=table.columns[position])
+        return UNKNOWN, False
+    maximum = number(possible) if possible else None
+    if points >= 0 and (maximum is None or points <= maximum):
+        return COMPLETED, True
+    if maximum is None:
+        table.problem(line, OUT_OF_RANGE, column=table.columns[position], low=0, high="∞")
+    else:
+        name = table.columns[position].strip()
+        table.problem(line, OUT_OF_MAX, column=name, maximum=name[: -len("(Earned)")] + "(Possible)")
+    return UNKNOWN, False
 
 
 # ---------------------------------------------------------------------------------------------- responses
@@ -333,10 +526,20 @@ class _ResponseColumns:
         if not self.ours and self.state is None:
             raise UnusableFile(Problem(N_("neither the columns of our blocks' reports (for example \"Completed\", "
                                           "\"Missed ids\") nor \"state\" are in this file; the file was skipped")))
+        self.pairs: dict[tuple[str, str], tuple] = {}
         if not self.ours:
             table.problems.append(Problem(N_("the columns of our blocks' reports are missing: progress is read "
                                              "from the learner state, and missed indicators and harmful choices "
                                              "cannot be counted"), severity=WARNING))
+
+    def paired(self, ids: str, labels: str) -> tuple:
+        """:func:`_paired`, remembered: learners miss the same few indicators and take the same few choices."""
+        found = self.pairs.get((ids, labels))
+        if found is None:
+            found = tuple(_paired(ids, labels))
+            if len(self.pairs) < 50_000:
+                self.pairs[(ids, labels)] = found
+        return found
 
 
 def read_responses(table: CsvFile, aggregator: Aggregator, **_options) -> None:
@@ -346,6 +549,9 @@ def read_responses(table: CsvFile, aggregator: Aggregator, **_options) -> None:
     blocks = {}  # block key -> (kind, item, stats), so that each row costs a dictionary look-up
     fallback_run = Path(table.source).stem
     username_at, key_at = columns.username, columns.block_key if columns.block_key is not None else columns.empty
+    counter = aggregator.learners_seen
+    partitions = aggregator.partitions
+    buffers, count, batch, flush = partitions.buffers, partitions.count, partitions.batch, partitions.flush
     for line, fields in table.rows():
         fields.append("")
         key = fields[key_at].strip()
@@ -364,7 +570,16 @@ def read_responses(table: CsvFile, aggregator: Aggregator, **_options) -> None:
             table.problem(line, N_("no username; the row was skipped"))
             table.rows_skipped += 1
             continue
-        _response_row(table, line, columns, fields, aggregator.learner(username), kind, item, stats)
+        counter += 1
+        learner = username.casefold()
+        if learner == username:
+            learner = username  # one string, written once
+        number = hash(learner) % count  # Partitions.add, written out: this runs for every row
+        buffer = buffers[number]
+        buffer.append(_response_event(table, line, columns, fields, learner, username, kind, item, stats, counter))
+        if len(buffer) >= batch:
+            flush(number)
+    aggregator.learners_seen = counter
 
 
 def _kind_from_columns(columns: _ResponseColumns, fields) -> str | None:
@@ -380,22 +595,24 @@ def _response_block(aggregator, columns, fields, fallback_run, kind=None):
     location = fields[columns.location].strip() if columns.location is not None else ""
     found, run, block_id = block_from_key(block_key, location)
     kind = kind or found
-    if kind is None:
-        return None, None, None
     run = run or fallback_run
     path = [part.strip() for part in location.split(PATH_SEPARATOR)] if location else []
-    # location is "Course > Section > Subsection > Unit > Block": the section is the module
+    # location is "Course > Section > Subsection > Unit > Block": the section is the module. Every block's
+    # location counts, ours or not: it places the grade reports' subsections and problems in their module.
     chapter = path[1] if len(path) >= 3 else ""
     subsection = path[2] if len(path) >= 4 else ""
     aggregator.note_location(run, subsection, chapter)
+    if kind is None:
+        return None, None, None
     title = _cell(fields, columns.title) or (path[-1] if path else block_id)
     item = aggregator.item(run, kind, block_key or location, title=title, subsection=subsection, chapter=chapter,
                            group=block_id)
     return kind, item, aggregator.block(kind, block_id or title, title)
 
 
-def _response_row(table, line, columns, fields, learner, kind, item, stats) -> None:
-    """One learner in one of our blocks: progress, score, and (once per learner) missed or harmful."""
+def _response_event(table, line, columns, fields, key, username, kind, item, stats, order) -> tuple:
+    """One learner in one of our blocks: ``(RESPONSE_EVENT, key, username, order, item, status, block, completed,
+    best, max, pairs)``; the summary counts the block facts once per learner (see summary.replay)."""
     text = fields[columns.attempts]
     attempts = None
     if text:
@@ -415,21 +632,15 @@ def _response_row(table, line, columns, fields, learner, kind, item, stats) -> N
     else:
         completed = attempts > 0
         status = COMPLETED if completed else NOT_STARTED
-    learner.mark(item, status)
-    facts = stats.index * 4
-    if learner.count_once(facts):
-        stats.opened += 1
-    if not completed:
-        return
-    if learner.count_once(facts + 1):
-        stats.completed += 1
+    best = maximum = pairs = None
+    if completed:
         best = _score(table, line, columns, fields, state, "best_points" if kind == SCENARIO else "best_earned")
-        stats.add_score(best, number(fields[columns.max]) if fields[columns.max] else None)
-    if kind == SCENARIO:
-        if columns.counts_harmful and learner.count_once(facts + 2):
-            stats.count(_paired(fields[columns.harmful_ids], fields[columns.harmful_labels]))
-    elif columns.counts_missed and learner.count_once(facts + 2):
-        stats.count(_paired(fields[columns.missed_ids], fields[columns.missed_labels]))
+        best, maximum = _score_in_range(table, line, columns, fields, best)
+        if kind == SCENARIO and columns.counts_harmful:
+            pairs = columns.paired(fields[columns.harmful_ids], fields[columns.harmful_labels])
+        elif kind == QUIZ and columns.counts_missed:
+            pairs = columns.paired(fields[columns.missed_ids], fields[columns.missed_labels])
+    return (RESPONSE_EVENT, key, username, order, item.index, status, stats.index, completed, best, maximum, pairs)
 
 
 def _state(table, line, columns, fields) -> dict:
@@ -440,6 +651,9 @@ def _state(table, line, columns, fields) -> dict:
         state = json.loads(text)
     except ValueError:
         table.problem(line, N_("the learner state is not valid JSON; it was left out"))
+        return {}
+    except RecursionError:  # the C parser's own limit: a state nested thousands deep is no state of ours
+        table.problem(line, N_("the learner state is nested too deeply to be read; it was left out"))
         return {}
     return state if isinstance(state, dict) else {}
 
@@ -454,6 +668,22 @@ def _score(table, line, columns, fields, state, state_name) -> float | None:
         return value
     value = (state or {}).get(state_name)
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _score_in_range(table, line, columns, fields, best) -> tuple[float | None, float | None]:
+    """``(best, max)``, or ``(None, None)`` when either is out of range (reported): a score is never averaged
+    outside 0–100 %."""
+    text = fields[columns.max].strip()
+    maximum = number(text) if text else None
+    if text and (maximum is None or maximum <= 0):
+        table.problem(line, N_("column \"{column}\" is not a number above 0; that value was left out"),
+                      column=table.columns[columns.max])
+        return None, None
+    if best is not None and maximum is not None and not 0 <= best <= maximum:
+        table.problem(line, OUT_OF_MAX, column=table.columns[columns.best] if columns.best < columns.empty
+                      else "state", maximum=table.columns[columns.max])
+        return None, None
+    return best, maximum
 
 
 def _paired(ids: str, labels: str) -> list[tuple[str, str]]:
@@ -501,6 +731,17 @@ def read_roster(table: CsvFile, aggregator: Aggregator, roster_columns: dict | N
             table.rows_skipped += 1
             continue
         aggregator.roster.append(RosterEntry(line, table.source, **values))
+        if "@" in values["user"]:
+            aggregator.roster_emails.setdefault(values["user"].casefold(), None)
+
+
+def route_roster(aggregator: Aggregator) -> None:
+    """Give each roster entry to its learner, after every export was read: by username, or by email to the
+    learner found with that email (a learner on the roster only is added, enrolled and not started)."""
+    for number, entry in enumerate(aggregator.roster):
+        user = entry.user.strip().casefold()
+        key = (aggregator.roster_emails.get(user) or "@" + user) if "@" in user else user
+        aggregator.event(key, (ROSTER_EVENT, key, number))
 
 
 READERS = {GRADES: read_grades, PROBLEM_GRADES: read_problem_grades, RESPONSES: read_responses, ROSTER: read_roster}

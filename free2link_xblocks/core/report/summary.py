@@ -11,16 +11,21 @@ played to an end, each quiz was answered.
 
 from __future__ import annotations
 
+import heapq
+import pickle
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..problems import N_, Problem
 from .model import (
     COMPLETED,
+    GRADE_EVENT,
     NOT_AVAILABLE,
     NOT_STARTED,
     PROBLEM,
     QUIZ,
+    RESPONSE_EVENT,
     SCENARIO,
     STARTED,
     SUBSECTION,
@@ -28,14 +33,15 @@ from .model import (
     Aggregator,
     Learner,
     RosterEntry,
+    RunRecord,
+    merged_status,
 )
 
 _NUMBERED = re.compile(r"^.+? \d+: (?P<rest>.+)$")
 TOP = 10  # how many indicators and choices the page lists (the CSV files have them all)
 
 
-@dataclass
-class LearnerRow:
+class LearnerRow(NamedTuple):
     key: str
     username: str
     email: str
@@ -51,6 +57,7 @@ class LearnerRow:
     started: bool
     completed: bool
     enrolled: bool
+    order: int = 0  # when the learner was first read
 
 
 @dataclass
@@ -91,7 +98,7 @@ class BlockRow:
 
 @dataclass
 class ReportData:
-    learners: list[LearnerRow]
+    learners: LearnerRows
     modules: list[str]
     funnel: list[tuple[str, str, int]]  # (key, module name or "", learners)
     groups: dict[str, list[GroupRow]]  # "organisation", "country", "cohort", "run"
@@ -105,71 +112,366 @@ class ReportData:
     other_rows: int
     unenrolled: int = 0
     figures: dict = field(default_factory=dict)
+    spill: object = None  # the temporary folder the learners' rows and the problems wait in
+    timeline: list = field(default_factory=list)  # completion per module per date (see _timeline)
+
+    def close(self) -> None:
+        if self.spill is not None:
+            self.spill.close()
+
+
+class LearnerRows:
+    """Every learner's row, in report order (organisation, country, then as first read), streamed from the
+    sorted partitions on disk; iterate as often as needed."""
+
+    ROWS_IN_MEMORY = 65_536  # while merging, over all partitions
+
+    def __init__(self, spill, partitions: int):
+        self.spill = spill
+        self.partitions = partitions
+        self.files: list[str] = []
+        self.sizes: list[int] = []
+        self.count = 0
+
+    def add_partition(self, ordered: list) -> None:
+        """Sort one partition's ``(place, row)`` pairs and keep them on disk (places are unique: compared in C)."""
+        ordered.sort()
+        path = self.spill.file(f"rows-{len(self.files)}")
+        chunk = max(64, self.ROWS_IN_MEMORY // self.partitions)
+        with open(path, "wb") as stream:
+            for start in range(0, len(ordered), chunk):
+                pickle.dump(ordered[start:start + chunk], stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.files.append(path)
+        self.sizes.append(len(ordered))
+        self.count += len(ordered)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        for _partition, _index, row in self.placed():
+            yield row
+
+    def placed(self):
+        """``(partition, index, row)`` of every learner in report order: where the row waits in the partitions
+        (as :meth:`keys` gives them), so that a figure worked out per key in that order can be found again."""
+        for number, index, row in self.placed_tuples():
+            yield number, index, LearnerRow(*row[:9], list(row[9]), *row[10:])
+
+    def placed_tuples(self):
+        """:meth:`placed` with each row as it waits on disk: a tuple in :class:`LearnerRow`'s order (modules a
+        tuple too)."""
+        merged = heapq.merge(*(_numbered(number, path) for number, path in enumerate(self.files)))
+        for _place, number, index, row in merged:
+            yield number, index, row
+
+    def keys(self):
+        """Every learner's key, partition by partition (without merging them)."""
+        for path in self.files:
+            for _place, row in _chunks(path):
+                yield row[0]
+
+    def partition_sizes(self) -> list[int]:
+        return list(self.sizes)
+
+
+def _row_order(row: tuple):
+    """Organisation (learners without one last), country, then as first read (unique: no two rows tie)."""
+    return (row[4] == "", row[4].casefold(), row[5].casefold(), row[15])
+
+
+def _numbered(number: int, path: str):
+    for index, (place, row) in enumerate(_chunks(path)):
+        yield place, number, index, row  # places are unique: the comparison never goes further
+
+
+def _chunks(path):
+    with open(path, "rb") as stream:
+        while True:
+            try:
+                rows = pickle.load(stream)  # noqa: S301 - our own file, in our private folder
+            except EOFError:
+                return
+            yield from rows
 
 
 def summarise(aggregator: Aggregator, pass_mark: float | None = None,
               modules: list[tuple[str, str]] | None = None) -> ReportData:
     """Everything the report shows. ``modules`` maps names found in the exports (section, subsection,
     problem title, grade-report column) to the module they count under, in the order to show."""
-    roster = _resolve_roster(aggregator)
+    aggregator.partitions.finish()
     names, item_modules = _modules(aggregator, modules or [])
-    layout = _layout(aggregator, item_modules)
-    pass_rule = "mark" if pass_mark is not None else (
-        "certificate" if any(r.eligible is not None for lr in aggregator.learners.values() for r in lr.runs.values())
-        else None)
-    per_run = {run: GroupRow(run) for run in aggregator.runs}
-    rows = []
-    for key, learner in aggregator.learners.items():
-        progress = {run: _run_progress(learner, run, layout, len(names)) for run in _learner_runs(learner)}
-        rows.append(_learner_row(key, learner, roster.get(key), progress, len(names), pass_rule, pass_mark))
-        _count_runs(learner, progress, pass_rule, pass_mark, per_run)
+    layout = _Layout(aggregator, item_modules, len(names))
+    pass_rule = "mark" if pass_mark is not None else ("certificate" if aggregator.verdicts_seen else None)
+    totals = _Totals(names, aggregator.runs)
+    rows = LearnerRows(aggregator.spill, aggregator.partitions.count)
+    for number in range(aggregator.partitions.count):
+        learners, single = replay(aggregator, layout, aggregator.partitions.read(number))
+        partition_rows = [totals.add(key, learner, layout, pass_rule, pass_mark) for key, learner in learners.items()]
+        partition_rows += [totals.add_row(event, layout, pass_rule, pass_mark) for event in single.values()]
+        del learners, single
+        rows.add_partition(partition_rows)
+    aggregator.problems.extend(pair[1:] for pair in sorted(aggregator.roster_problems, key=lambda p: p[0]))
     data = ReportData(
         learners=rows, modules=names, funnel=[], groups={}, blocks=_blocks(aggregator),
         missed=_ranked(aggregator, QUIZ), harmful=_ranked(aggregator, SCENARIO), problems=aggregator.problems,
         files=aggregator.files, pass_rule=pass_rule, pass_mark=pass_mark, other_rows=aggregator.other_rows)
-    learners = data.learners
-    data.funnel = ([("enrolled", "", len(learners)), ("started", "", sum(r.started for r in learners))]
-                   + [("module", name, sum(1 for r in learners if r.modules[i] == COMPLETED))
-                      for i, name in enumerate(names)]
-                   + [("completed", "", sum(r.completed for r in learners))]
-                   + ([("passed", "", sum(1 for r in learners if r.passed))] if pass_rule else []))
-    for attribute in ("organisation", "country", "cohort"):
-        data.groups[attribute] = _group(learners, attribute)
-    data.groups["run"] = [per_run[run] for run in aggregator.runs]
-    data.unenrolled = sum(1 for r in learners if not r.enrolled)
-    grades = [r.grade for r in learners if r.grade is not None]
-    data.figures = {"enrolled": len(learners), "started": sum(r.started for r in learners),
-                    "completed": sum(r.completed for r in learners),
-                    "passed": sum(1 for r in learners if r.passed) if pass_rule else None,
-                    "mean_grade": sum(grades) / len(grades) if grades else None, "runs": len(aggregator.runs)}
+    data.spill = aggregator.spill
+    totals.finish(data, pass_rule)
+    data.timeline = _timeline(aggregator, layout, len(names))
     return data
 
 
-# ---------------------------------------------------------------------------------------------- roster
-
-
-def _resolve_roster(aggregator: Aggregator) -> dict[str, RosterEntry]:
-    """Learner key -> roster entry; roster learners found in no export are added (enrolled, not started)."""
-    by_email = {learner.email.casefold(): key for key, learner in aggregator.learners.items() if learner.email}
-    matched: dict[str, RosterEntry] = {}
-    for entry in aggregator.roster:
-        user = entry.user.strip()
-        folded = user.casefold()
-        if "@" in user:
-            key = by_email.get(folded) or ("@" + folded)
-            if key not in aggregator.learners:
-                aggregator.learners[key] = Learner("", user)
-        else:
-            key = folded
-            if key not in aggregator.learners:
-                aggregator.learners[key] = Learner(user)
-        if key in matched:
-            aggregator.problems.append((entry.source, Problem(
-                N_("this learner is already on line {other}; the line was ignored"),
-                {"other": matched[key].line}, line=entry.line)))
+def _timeline(aggregator: Aggregator, layout, module_count: int) -> list[tuple]:
+    """Completion per module per date, for each run with grade reports of two or more dates:
+    ``(run, date, learners, [learners who completed each module, None where the run has none of it])``.
+    Each report is counted alone, as it was on its date."""
+    dates: dict[str, set] = {}
+    for run, date, _layout, _patterns in aggregator.snapshots:
+        if date:
+            dates.setdefault(run, set()).add(date)
+    timeline = []
+    for run, date, layout_id, patterns in aggregator.snapshots:
+        if not date or len(dates.get(run, ())) < 2:
             continue
-        matched[key] = entry
-    return matched
+        completed: list = [None] * module_count
+        for codes, count in patterns.items():
+            for index, status in enumerate(layout.file_progress(run, layout_id, codes)):
+                if status is not None:
+                    completed[index] = (completed[index] or 0) + (count if status == COMPLETED else 0)
+        timeline.append((run, date, sum(patterns.values()), completed))
+    return sorted(timeline, key=lambda entry: (list(aggregator.runs).index(entry[0]), entry[1]))
+
+
+class _Totals:
+    """The figures, funnel and group tables, added up learner by learner.
+
+    Learners who look alike (same organisation, country, cohort, run, module statuses, verdict) share one tally
+    (count, grade sum, graded): one dictionary update a learner, expanded into the tables at the end."""
+
+    def __init__(self, names, runs):
+        self.names = names
+        self.runs = list(runs)
+        self.tally: dict[tuple, list] = {}  # (org, country, cohort, run or None, modules, started, completed,
+        #                                       passed, enrolled) -> [learners, grade sum, graded]
+        self.run_tally: dict[tuple, list] = {}  # learners of several runs, per run: (run, started, completed, passed)
+
+    def add(self, key: str, learner: Learner, layout, pass_rule, pass_mark) -> tuple:
+        """Count one learner; return ``(place in the report's order, row)``, the row a tuple in
+        :class:`LearnerRow`'s order."""
+        runs = _learner_runs(learner)
+        entry = learner.roster or _NO_ENTRY
+        cohort = entry.cohort or learner.cohort
+        if len(runs) == 1:  # the usual case
+            run = runs[0]
+            modules, started, completed = layout.run_progress(learner, run)
+            record = learner.runs.get(run)
+            if record is None:
+                grade, passed, enrolled = None, None, True
+            else:
+                grade, enrolled = record.grade, record.active
+                if pass_rule == "mark":
+                    passed = None if grade is None else grade >= pass_mark - 1e-9
+                else:
+                    passed = record.eligible
+        else:
+            run = None
+            progress = {run: layout.run_progress(learner, run) for run in runs}
+            modules, started, completed = _merged_progress(progress, len(self.names))
+            grades = [r.grade for r in learner.runs.values() if r.grade is not None]
+            grade = max(grades) if grades else None
+            passed = _passed(learner, runs, pass_rule, pass_mark)
+            enrolled = not learner.runs or any(r.active for r in learner.runs.values())
+            for one, (_modules, run_started, run_completed) in progress.items():
+                record = learner.runs.get(one)
+                _tally(self.run_tally, (one, run_started, run_completed,
+                                        _passed(learner, [one], pass_rule, pass_mark)),
+                       record.grade if record is not None else None)
+        _tally(self.tally, (entry.organisation, entry.country, cohort, run, modules, started, completed, passed,
+                            enrolled), grade)
+        row = (key, learner.username, learner.email, entry.name, entry.organisation, entry.country, cohort,
+               entry.training_date, tuple(runs), modules, grade, passed, started, completed, enrolled, learner.order)
+        return _row_order(row), row
+
+    def add_row(self, event: tuple, layout, pass_rule, pass_mark) -> tuple:
+        """:meth:`add` for a learner of a single grade-report row (no roster entry, so placed by order alone),
+        from the row's event."""
+        _, key, name, mail, run, grade, verdict, active, cohort, order, layout_id, codes = event
+        modules, started, completed = layout.row_progress(run, layout_id, codes)
+        started = started or bool(grade)
+        if pass_rule == "mark":
+            passed = None if grade is None else grade >= pass_mark - 1e-9
+        else:
+            passed = verdict
+        enrolled = True if active is None else active
+        tally = self.tally.get(("", "", cohort, run, modules, started, completed, passed, enrolled))
+        if tally is None:
+            tally = self.tally[("", "", cohort, run, modules, started, completed, passed, enrolled)] = [0, 0.0, 0]
+        tally[0] += 1
+        if grade is not None:
+            tally[1] += grade
+            tally[2] += 1
+        return ((True, "", "", order),
+                (key, name, mail, "", "", "", cohort, "", (run,), modules, grade, passed, started, completed, enrolled,
+                 order))
+
+    def finish(self, data: ReportData, pass_rule) -> None:
+        count = started = completed = passed = unenrolled = 0
+        modules = [0] * len(self.names)
+        grade_sum, graded = 0.0, 0
+        groups = {attribute: {} for attribute in ("organisation", "country", "cohort")}
+        per_run = {run: GroupRow(run) for run in self.runs}
+        for (org, country, cohort, run, statuses, was_started, was_completed, has_passed, enrolled), (
+                n, grades, with_grade) in self.tally.items():
+            count += n
+            started += n * was_started
+            completed += n * was_completed
+            passed += n * bool(has_passed)
+            unenrolled += n * (not enrolled)
+            grade_sum, graded = grade_sum + grades, graded + with_grade
+            for index, status in enumerate(statuses):
+                if status == COMPLETED:
+                    modules[index] += n
+            for attribute, label in (("organisation", org), ("country", country), ("cohort", cohort)):
+                _add_to_group(groups[attribute].setdefault(label, GroupRow(label)), n, was_started, was_completed,
+                              has_passed, grades, with_grade)
+            if run is not None:
+                _add_to_group(per_run.setdefault(run, GroupRow(run)), n, was_started, was_completed, has_passed,
+                              grades, with_grade)
+        for (run, was_started, was_completed, has_passed), (n, grades, with_grade) in self.run_tally.items():
+            _add_to_group(per_run.setdefault(run, GroupRow(run)), n, was_started, was_completed, has_passed, grades,
+                          with_grade)
+        data.funnel = ([("enrolled", "", count), ("started", "", started)]
+                       + [("module", name, modules[i]) for i, name in enumerate(self.names)]
+                       + [("completed", "", completed)]
+                       + ([("passed", "", passed)] if pass_rule else []))
+        for attribute, found in groups.items():
+            data.groups[attribute] = [] if set(found) <= {""} else sorted(
+                found.values(), key=lambda g: (g.label == "", -g.enrolled, g.label.casefold()))
+        data.groups["run"] = list(per_run.values())
+        data.unenrolled = unenrolled
+        data.figures = {"enrolled": count, "started": started, "completed": completed,
+                        "passed": passed if pass_rule else None,
+                        "mean_grade": grade_sum / graded if graded else None, "runs": len(per_run)}
+
+
+def _tally(tally: dict, key: tuple, grade) -> None:
+    slot = tally.get(key)
+    if slot is None:
+        slot = tally[key] = [0, 0.0, 0]
+    slot[0] += 1
+    if grade is not None:
+        slot[1] += grade
+        slot[2] += 1
+
+
+def _add_to_group(group: GroupRow, learners, started, completed, passed, grades, graded) -> None:
+    group.enrolled += learners
+    group.started += learners * started
+    group.completed += learners * completed
+    group.passed += learners * bool(passed)
+    group.grade_sum += grades
+    group.graded += graded
+
+
+def _merged_progress(progress: dict, module_count: int):
+    """A learner in several runs (or none): per module the furthest they got; started or completed in any."""
+    modules: list = [None] * module_count
+    started = completed = False
+    for run_modules, run_started, run_completed in progress.values():
+        modules = [a if b is None else b if a is None else max(a, b) for a, b in zip(modules, run_modules, strict=False)]
+        started, completed = started or run_started, completed or run_completed
+    return tuple(modules), started, completed
+
+
+# ---------------------------------------------------------------------------------------------- replay
+
+
+def replay(aggregator: Aggregator, layout: _Layout, events) -> tuple[dict[str, Learner], dict[str, tuple]]:
+    """The learners of one partition, from their events in the order read: ``(learners, single)``, where
+    ``single`` holds the learners of a single grade-report row, the usual case, as that row's event alone."""
+    learners: dict[str, Learner] = {}
+    single: dict[str, tuple] = {}
+    blocks = list(aggregator.blocks.values())
+    facts_size, places, sizes = 4 * len(blocks), layout.place, layout.sizes
+    for event in events:
+        kind, key = event[0], event[1]
+        learner = learners.get(key)
+        if learner is None:
+            first = single.pop(key, None)
+            if first is None and kind == GRADE_EVENT:
+                single[key] = event
+                continue
+            if first is not None:
+                learner = learners[key] = Learner(first[2], first[3], first[9])
+                _grade_event(learner, layout, first)
+        if kind == GRADE_EVENT:
+            if learner is None:
+                learner = learners[key] = Learner(event[2], event[3], event[9])
+            _grade_event(learner, layout, event)
+        elif kind == RESPONSE_EVENT:  # written out, without calls: a responses report has a row per block
+            _, _key, name, order, item, status, block, completed, best, maximum, pairs = event
+            if learner is None:
+                learner = learners[key] = Learner(name, "", order)
+                learner.counted = bytearray(facts_size)
+            elif len(learner.counted) < facts_size:
+                learner.counted.extend(bytes(facts_size - len(learner.counted)))
+            run, place = places[item]
+            progress = learner.progress.get(run)
+            if progress is None:
+                progress = learner.progress[run] = bytearray(sizes[run])
+            old = progress[place]
+            if status == NOT_AVAILABLE:
+                progress[place] = old or NOT_AVAILABLE
+            elif old == NOT_AVAILABLE or status > old:
+                progress[place] = status
+            stats, facts, counted = blocks[block], block * 4, learner.counted
+            if not counted[facts]:  # each block fact counts once per learner, whatever the runs
+                counted[facts] = 1
+                stats.opened += 1
+            if completed:
+                if not counted[facts + 1]:
+                    counted[facts + 1] = 1
+                    stats.completed += 1
+                    stats.add_score(best, maximum)
+                if pairs is not None and not counted[facts + 2]:
+                    counted[facts + 2] = 1
+                    stats.count(pairs)
+        else:  # ROSTER_EVENT
+            _roster_event(aggregator, learners, learner, key, event[2])
+    return learners, single
+
+
+def _grade_event(learner: Learner, layout: _Layout, event: tuple) -> None:
+    _, _key, _name, mail, run, grade, verdict, active, cohort, _order, layout_id, codes = event
+    if mail and not learner.email:
+        learner.email = mail
+    record = learner.runs.get(run)
+    if record is None:
+        record = learner.runs[run] = RunRecord()
+    if grade is not None and (record.grade is None or grade > record.grade):
+        record.grade = grade
+    if verdict is not None:
+        record.eligible = bool(record.eligible) or verdict
+    if active is not None:
+        record.active = active
+    if cohort:
+        learner.cohort = cohort
+    layout.scatter(learner, layout_id, codes)
+
+
+def _roster_event(aggregator: Aggregator, learners: dict, learner: Learner | None, key: str, number: int) -> None:
+    entry = aggregator.roster[number]
+    if learner is None:
+        user = entry.user.strip()
+        learner = learners[key] = Learner("", user) if "@" in user else Learner(user)
+        learner.order = aggregator.learners_seen + 1 + number
+    if learner.roster is not None:  # listed in roster order once every partition is read
+        aggregator.roster_problems.append((number, entry.source, Problem(
+            N_("this learner is already on line {other}; the line was ignored"),
+            {"other": learner.roster.line}, line=entry.line)))
+    else:
+        learner.roster = entry
 
 
 # ---------------------------------------------------------------------------------------------- modules
@@ -218,35 +520,125 @@ def _names(item, known_subsections) -> list[str]:
     return [item.chapter, item.subsection, item.title, item.title]
 
 
-@dataclass
 class _Layout:
-    items_by_run: dict  # run -> [(module index, item index)]
+    """Where each item's status byte sits in a learner's progress of its run, and the module of each place."""
+
+    CACHE_LIMIT = 100_000
+
+    def __init__(self, aggregator: Aggregator, item_modules: dict, module_count: int):
+        self.module_count = module_count
+        self.run_items: dict[str, list] = {}
+        self.place: dict[int, tuple[str, int]] = {}  # item index -> (run, place)
+        for item in aggregator.item_list:
+            places = self.run_items.setdefault(item.run, [])
+            self.place[item.index] = (item.run, len(places))
+            places.append(item_modules[item.index])
+        self.sizes = {run: len(modules) for run, modules in self.run_items.items()}
+        self.layouts = [self._file_layout(items) for items in aggregator.layouts]
+        self.cache: dict = {}
+        self.row_cache: dict = {}
+
+    def _file_layout(self, items):
+        """``(run, places, first)`` of a grade-type file's columns; ``first`` when they are side by side."""
+        places = [self.place[item.index][1] if item is not None else None for item in items]
+        run = next((item.run for item in items if item is not None), "")
+        side_by_side = places and None not in places and places == list(range(places[0], places[0] + len(places)))
+        return run, places, places[0] if side_by_side else None
+
+    def progress(self, learner: Learner, run: str) -> bytearray:
+        progress = learner.progress.get(run)
+        if progress is None:
+            progress = learner.progress[run] = bytearray(self.sizes.get(run, 0))
+        return progress
+
+    def scatter(self, learner: Learner, layout_id: int, codes: bytes) -> None:
+        """A grade-type row's status codes into the learner's progress (most progress kept on a repeat)."""
+        run, places, first = self.layouts[layout_id]
+        if not places:
+            return
+        progress = self.progress(learner, run)
+        if first is not None and not any(progress[first:first + len(codes)]):
+            progress[first:first + len(codes)] = codes  # the usual case: one row per learner and file
+            return
+        for place, code in zip(places, codes, strict=False):
+            if code and place is not None:
+                progress[place] = merged_status(progress[place], code)
+
+    def run_progress(self, learner: Learner, run: str):
+        """``(module statuses, started, completed)`` of the learner in ``run``; learners share a handful of
+        patterns, so each pattern is worked out once."""
+        progress = learner.progress.get(run)
+        pattern = (run, bytes(progress) if progress is not None else b"")
+        found = self.cache.get(pattern)
+        if found is None:
+            found = self._work_out(run, pattern[1])
+            if len(self.cache) < self.CACHE_LIMIT:
+                self.cache[pattern] = found
+        modules, started, completed = found
+        if not started:
+            record = learner.runs.get(run)
+            started = bool(record is not None and record.grade)
+        return modules, started, completed
+
+    def row_progress(self, run: str, layout_id: int, codes: bytes):
+        """:meth:`run_progress` of a learner known from one grade-type row only."""
+        pattern = (layout_id, codes)
+        found = self.row_cache.get(pattern)
+        if found is None:
+            progress = bytearray(self.sizes.get(run, 0))
+            _run, places, _first = self.layouts[layout_id]
+            for place, code in zip(places, codes, strict=False):
+                if code and place is not None:
+                    progress[place] = code
+            found = self._work_out(run, bytes(progress))
+            if len(self.row_cache) < self.CACHE_LIMIT:
+                self.row_cache[pattern] = found
+        return found
+
+    def file_progress(self, run: str, layout_id: int, codes: bytes) -> list:
+        """Module statuses as one grade-type row shows them, over that file's items only (None: the file has
+        none of the module)."""
+        _run, places, _first = self.layouts[layout_id]
+        modules = self.run_items.get(run, [])
+        statuses: list = [None] * self.module_count
+        done = [True] * self.module_count
+        for place, code in zip(places, codes, strict=False):
+            if place is None or code == NOT_AVAILABLE:
+                continue
+            module = modules[place]
+            progress_made = STARTED if code in (STARTED, COMPLETED) else NOT_STARTED
+            statuses[module] = progress_made if statuses[module] is None else max(statuses[module], progress_made)
+            done[module] = done[module] and code == COMPLETED
+        return [COMPLETED if status is not None and done[m] else status for m, status in enumerate(statuses)]
+
+    def _work_out(self, run: str, progress: bytes):
+        """A module is completed when every item of it in the run is; "not available" items do not count."""
+        statuses: list = [None] * self.module_count
+        done = [True] * self.module_count
+        for place, module in enumerate(self.run_items.get(run, ())):
+            status = progress[place] if place < len(progress) else UNKNOWN
+            if status == NOT_AVAILABLE:
+                continue
+            current = statuses[module]
+            progress_made = STARTED if status in (STARTED, COMPLETED) else NOT_STARTED
+            statuses[module] = progress_made if current is None else max(current, progress_made)
+            done[module] = done[module] and status == COMPLETED
+        modules = tuple(COMPLETED if status is not None and done[m] else status for m, status in enumerate(statuses))
+        applicable = [m for m in modules if m is not None]
+        started = any(m in (STARTED, COMPLETED) for m in applicable)
+        return modules, started, bool(applicable) and all(m == COMPLETED for m in applicable)
 
 
-def _layout(aggregator: Aggregator, item_modules: dict) -> _Layout:
-    by_run: dict[str, list] = {}
-    for item in aggregator.items.values():
-        by_run.setdefault(item.run, []).append((item_modules[item.index], item.index))
-    return _Layout(by_run)
-
-
-def _module_statuses(learner: Learner, run: str, layout: _Layout, module_count: int) -> list:
-    """This learner's status in each module of ``run`` (None: no item of the module applies to them there)."""
-    statuses: list = [None] * module_count
-    done: list = [True] * module_count
-    for module, index in layout.items_by_run.get(run, ()):
-        status = learner.statuses[index] if index < len(learner.statuses) else UNKNOWN
-        if status == NOT_AVAILABLE:
-            continue
-        current = statuses[module]
-        progress = STARTED if status in (STARTED, COMPLETED) else NOT_STARTED
-        statuses[module] = progress if current is None else max(current, progress)
-        done[module] = done[module] and status == COMPLETED
-    return [COMPLETED if status is not None and done[m] else status for m, status in enumerate(statuses)]
+_ACTIVE = bytes([NOT_STARTED, STARTED, COMPLETED])
 
 
 def _learner_runs(learner: Learner) -> list[str]:
-    return list(dict.fromkeys([*learner.runs, *learner.active_runs]))
+    """The runs a learner has a grade record in, or some item record (not "not available") of."""
+    runs = list(learner.runs)
+    for run, progress in learner.progress.items():
+        if run not in learner.runs and progress.translate(None, b"\x00\x04"):
+            runs.append(run)
+    return runs
 
 
 def _passed(learner: Learner, runs, pass_rule, pass_mark) -> bool | None:
@@ -258,69 +650,10 @@ def _passed(learner: Learner, runs, pass_rule, pass_mark) -> bool | None:
     return any(verdicts) if verdicts else None
 
 
-def _run_progress(learner, run, layout, module_count):
-    modules = _module_statuses(learner, run, layout, module_count)
-    applicable = [m for m in modules if m is not None]
-    started = any(m in (STARTED, COMPLETED) for m in applicable)
-    record = learner.runs.get(run)
-    if record is not None and record.grade:
-        started = True
-    return modules, started, bool(applicable) and all(m == COMPLETED for m in applicable)
-
-
-def _learner_row(key, learner, entry, progress, module_count, pass_rule, pass_mark):
-    runs = list(progress)
-    modules: list = [None] * module_count
-    started = completed = False
-    for run_modules, run_started, run_completed in progress.values():
-        modules = [a if b is None else b if a is None else max(a, b) for a, b in zip(modules, run_modules, strict=False)]
-        started, completed = started or run_started, completed or run_completed
-    grades = [r.grade for r in learner.runs.values() if r.grade is not None]
-    entry = entry or RosterEntry(0, "", "")
-    row = LearnerRow(
-        key=key, username=learner.username, email=learner.email, name=entry.name,
-        organisation=entry.organisation, country=entry.country, cohort=entry.cohort or learner.cohort,
-        training_date=entry.training_date, runs=tuple(runs), modules=modules,
-        grade=max(grades) if grades else None, passed=_passed(learner, runs, pass_rule, pass_mark),
-        started=started, completed=completed,
-        enrolled=not learner.runs or any(r.active for r in learner.runs.values()))
-    return row
-
-
-def _count_runs(learner, progress, pass_rule, pass_mark, per_run) -> None:
-    for run, (_modules, started, completed) in progress.items():
-        group = per_run.setdefault(run, GroupRow(run))
-        group.enrolled += 1
-        group.started += started
-        group.completed += completed
-        group.passed += bool(_passed(learner, [run], pass_rule, pass_mark))
-        record = learner.runs.get(run)
-        if record is not None and record.grade is not None:
-            group.grade_sum += record.grade
-            group.graded += 1
+_NO_ENTRY = RosterEntry(0, "", "")
 
 
 # ---------------------------------------------------------------------------------------------- tables
-
-
-def _group(learners: list[LearnerRow], attribute: str) -> list[GroupRow]:
-    """One row per value of ``attribute`` ("" for learners without one), largest group first."""
-    groups: dict[str, GroupRow] = {}
-    for row in learners:
-        label = getattr(row, attribute)
-        group = groups.get(label)
-        if group is None:
-            group = groups[label] = GroupRow(label)
-        group.enrolled += 1
-        group.started += row.started
-        group.completed += row.completed
-        group.passed += bool(row.passed)
-        if row.grade is not None:
-            group.grade_sum += row.grade
-            group.graded += 1
-    if set(groups) == {""}:
-        return []
-    return sorted(groups.values(), key=lambda g: (g.label == "", -g.enrolled, g.label.casefold()))
 
 
 def _blocks(aggregator: Aggregator) -> list[BlockRow]:

@@ -20,8 +20,10 @@ function Free2LinkPost(runtime, element, handler, data) {
 
 /* The learner views: the server renders every state and decides everything; this sends the
    learner's move, swaps in the HTML that comes back, moves focus and announces.
-   `focusTargets` maps the server's "focus" answer to a selector. */
-function Free2LinkLearner(runtime, element, focusTargets) {
+   `focusTargets` maps the server's "focus" answer to a selector. Every move carries the action
+   token `seq` the page was rendered with; the server answers the next one (or, for a page that
+   was out of date, 409 with the current view, which is shown with the message). */
+function Free2LinkLearner(runtime, element, focusTargets, seq) {
   "use strict";
   var root = (element.jquery ? element[0] : element).querySelector(".f2l");
   var body = root.querySelector(".f2l-body");
@@ -50,7 +52,15 @@ function Free2LinkLearner(runtime, element, focusTargets) {
     var buttons = body.querySelectorAll("button");
     Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
     announce(root.getAttribute("data-msg-working"));
-    Free2LinkPost(runtime, element, handler, data).then(function (answer) {
+    var request = {};
+    Object.keys(data || {}).forEach(function (key) { request[key] = data[key]; });
+    request.seq = seq;
+    Free2LinkPost(runtime, element, handler, request).then(function (answer) {
+      if (typeof answer.json.seq === "number") { seq = answer.json.seq; }
+      if (!answer.ok && typeof answer.json.html === "string") {
+        body.innerHTML = answer.json.html;
+        buttons = body.querySelectorAll("button");
+      }
       if (!answer.ok) { throw new Error(answer.json.error || root.getAttribute("data-msg-error")); }
       body.innerHTML = answer.json.html;
       announce(answer.json.announce || "");

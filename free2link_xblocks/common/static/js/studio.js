@@ -78,6 +78,7 @@ function Free2LinkStudio(runtime, element, args) {
     var start = state._start && nodeByKey(state._start);
     return {
       start: start ? start.id : "",
+      harmful_cap: state.harmful_cap || "",
       nodes: state.nodes.map(function (node) {
         var out = plain(node);
         if (node.kind === "step") {
@@ -122,7 +123,7 @@ function Free2LinkStudio(runtime, element, args) {
                 parts: [{kind: "text", markup: ""}], choices: [newItem("choice", [])]};
       case "end":
         return {_key: "k" + (++keyCounter), kind: "end", id: unusedId("end", ids(state.nodes)), title: "",
-                outcome: "", parts: [{kind: "text", markup: ""}]};
+                outcome: "", points: "0", parts: [{kind: "text", markup: ""}]};
       case "choice":
         return {id: unusedId("c", ids(list)), label: "", feedback: "", points: "0", quality: "", _target: null,
                 _missing: ""};
@@ -345,6 +346,7 @@ function Free2LinkStudio(runtime, element, args) {
       if (node.kind === "end") {
         body.push(field(path + ".outcome", M.outcome_label, "select", node.outcome,
                         {options: labelled(data.labels.outcome, M.not_rated)}));
+        body.push(field(path + ".points", M.end_points_label, "number", node.points, {help: M.end_points_help}));
         body.push(parts(path + ".parts", node.parts, M.debrief_legend));
       } else {
         body.push(parts(path + ".parts", node.parts, M.narrative_legend));
@@ -366,6 +368,7 @@ function Free2LinkStudio(runtime, element, args) {
     });
     var start = state._start || "";
     return [field("start", M.start_label, "select", start, {options: startOptions}),
+            field("harmful_cap", M.harmful_cap_label, "number", state.harmful_cap || "", {help: M.harmful_cap_help}),
             el("h2", {"class": "f2l-studio__heading", text: M.nodes_heading}),
             listBox("nodes", nodes, ["step", "end"])];
   }

@@ -5,7 +5,7 @@ function Free2LinkIndicatorQuiz(runtime, element, args) {
   var learner = Free2LinkLearner(runtime, element, {
     result: ".f2l-result",
     form: ".f2l-choices__input"
-  });
+  }, args.seq);
   var body = learner.body;
 
   function answer(form, none) {

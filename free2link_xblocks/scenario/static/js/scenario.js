@@ -4,7 +4,7 @@ function Free2LinkScenario(runtime, element, args) {
   var learner = Free2LinkLearner(runtime, element, {
     feedback: ".f2l-feedback",
     step: ".f2l-step__title, .f2l-end__title"
-  });
+  }, args.seq);
   var body = learner.body;
 
   body.addEventListener("submit", function (event) {

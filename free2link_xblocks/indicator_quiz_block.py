@@ -15,13 +15,15 @@ from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
-from ..common.base import Free2LinkBlock, bad_request
-from ..common.fields import GeneratedXml
-from ..common.parts import parts_context
-from ..core import authoring
-from ..core import quiz as core
-from ..core.markup import plain_text
-from .text import ui_text
+from .common.actions import learner_action
+from .common.base import Free2LinkBlock, bad_request, clamp_score
+from .common.fields import GeneratedXml
+from .common.parts import parts_context
+from .core import authoring
+from .core import quiz as core
+from .core.markup import plain_text
+from .indicator_quiz.conventions import QuizConventions
+from .indicator_quiz.text import ui_text
 
 DEFAULT_QUIZ = """<f2l_indicator_quiz>
   <case>
@@ -42,10 +44,10 @@ DEFAULT_QUIZ = """<f2l_indicator_quiz>
 MAX_KEPT_ANSWERS = 20
 
 
-class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
+class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
     """A short case and a list of candidate indicators: tick those present, then learn why."""
 
-    block_package = __package__
+    block_package = "free2link_xblocks.indicator_quiz"  # its templates/, static/ and workbench/
     block_type = core.ROOT_TAG
     content_field = "quiz_xml"
     settings_spec = core.SETTINGS
@@ -55,7 +57,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     ui_text = staticmethod(ui_text)
     form_of = staticmethod(authoring.quiz_to_form)
     check_form = staticmethod(authoring.check_quiz_form)
-    learner_css = ("common/static/css/parts.css", "static/css/quiz.css")
+    learner_css = ("common/static/css/parts.css", "indicator_quiz/static/css/quiz.css")
 
     display_name = String(display_name="Display name", default="Indicator quiz", scope=Scope.settings)
     weight = Float(display_name="Weight", default=1.0, values={"min": 0}, scope=Scope.settings,
@@ -102,7 +104,13 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
         return self.attempts > 0
 
     def get_score(self):
-        return Score(self.best_earned or 0, self.max_score())
+        possible = self.max_score()
+        return Score(clamp_score(self.best_earned, possible), possible)
+
+    def _publish_grade(self, score, only_if_higher=None):
+        """Every grade the quiz publishes (answers and rescoring) is clamped to the maximum."""
+        possible = score.raw_possible
+        super()._publish_grade(Score(clamp_score(score.raw_earned, possible), possible), only_if_higher)
 
     def set_score(self, score):
         self.best_earned = int(round(score.raw_earned))
@@ -115,6 +123,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
 
     # ------------------------------------------------------------------ views
 
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         uid = self.dom_id()
         texts = self.texts()
@@ -125,13 +134,14 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
             "case": parts_context(self.quiz.case, texts),
             "body": self._render_body(),
             "tally": self._tally_context() if self.is_course_staff() else None,
+            "lang": self.content_language(),
         })
         return self.fragment(
             html,
             css=list(self.learner_css),
-            js=["common/static/js/free2link.js", "static/js/quiz.js"],
+            js=["common/static/js/free2link.js", "indicator_quiz/static/js/quiz.js"],
             init="Free2LinkIndicatorQuiz",
-            init_args={"uid": uid},
+            init_args={"uid": uid, "seq": self.action_seq},
         )
 
     def _state(self) -> str:
@@ -224,9 +234,12 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
     # ------------------------------------------------------------------ handlers
 
     def _response(self, focus: str, announce: str = "") -> dict:
-        return {"html": self._render_body(), "focus": focus, "announce": announce}
+        return {"html": self.handler_html(self._render_body()), "focus": focus, "announce": announce}
 
-    @XBlock.json_handler
+    def current_view(self) -> str:
+        return self._render_body()
+
+    @learner_action
     def submit(self, data, suffix=""):
         """Mark the learner's answer, keep the best score, and answer with the feedback."""
         _ = self._
@@ -255,7 +268,7 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
         self._publish_grade(self.get_score())
         return self._response("result", _("Your answer has been marked."))
 
-    @XBlock.json_handler
+    @learner_action
     def reset(self, data, suffix=""):
         """Clear the ticks for a new attempt, while attempts remain."""
         _ = self._
@@ -337,10 +350,11 @@ class IndicatorQuizBlock(ScorableXBlockMixin, Free2LinkBlock):
             return " ".join(i.id for i in result.with_verdict(verdict)) if result else ""
 
         best = state.get("best_earned")
+        possible = core.max_score(quiz, self.scoring)
         return OrderedDict([
             ("Attempts", attempts),
-            ("Best score", best if best is not None else ""),
-            ("Max score", core.max_score(quiz, self.scoring)),
+            ("Best score", clamp_score(best, possible) if best is not None else ""),
+            ("Max score", possible),
             ("Last score", result.earned if result else ""),
             ("Last answer correct", ("yes" if result.is_correct else "no") if result else ""),
             ("Ticked indicators", " | ".join(plain_text(i.label) for i in quiz.indicators if i.id in answer)),

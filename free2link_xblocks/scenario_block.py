@@ -11,21 +11,26 @@ from collections import OrderedDict
 
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.scorable import ScorableXBlockMixin
 
-from ..common.base import Free2LinkBlock, bad_request
-from ..common.fields import GeneratedXml
-from ..common.parts import parts_context
-from ..core import authoring, play
-from ..core.markup import plain_text
-from ..core.scenario import (
+from .common.actions import learner_action
+from .common.base import Free2LinkBlock, bad_request, clamp_score
+from .common.fields import GeneratedXml
+from .common.parts import parts_context
+from .core import authoring, play
+from .core.markup import plain_text
+from .core.scenario import (
+    CONTENT_ATTRIBUTES,
     ROOT_TAG,
     SETTINGS,
+    choice_order,
     load_scenario_cached,
     max_score,
     parse_scenario_element,
     scenario_to_element,
 )
-from .text import ui_text
+from .scenario.conventions import ScenarioConventions
+from .scenario.text import ui_text
 
 DEFAULT_SCENARIO = """<f2l_scenario>
   <step id="start" title="A new scenario">
@@ -43,21 +48,21 @@ DEFAULT_SCENARIO = """<f2l_scenario>
 </f2l_scenario>"""
 
 
-class ScenarioBlock(Free2LinkBlock):
+class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
     """A branching situation: read, decide, get feedback, and see where the story goes."""
 
-    block_package = __package__
+    block_package = "free2link_xblocks.scenario"  # its templates/, static/ and workbench/
     block_type = ROOT_TAG
     content_field = "scenario_xml"
     settings_spec = SETTINGS
-    content_attributes = ("start",)
+    content_attributes = CONTENT_ATTRIBUTES
     parse_content = staticmethod(parse_scenario_element)
     write_content = staticmethod(scenario_to_element)
     load_content = staticmethod(load_scenario_cached)
     ui_text = staticmethod(ui_text)
     form_of = staticmethod(authoring.scenario_to_form)
     check_form = staticmethod(authoring.check_scenario_form)
-    learner_css = ("common/static/css/parts.css", "static/css/scenario.css")
+    learner_css = ("common/static/css/parts.css", "scenario/static/css/scenario.css")
 
     has_score = True
     has_custom_completion = True
@@ -71,6 +76,8 @@ class ScenarioBlock(Free2LinkBlock):
                            help="How many times a learner may play to an end; 0 means no limit.")
     allow_back = Boolean(display_name="Allow going back", default=False, scope=Scope.settings,
                          help="Let learners undo their last decision before they reach an end.")
+    shuffle = Boolean(display_name="Shuffle the choices", default=False, scope=Scope.settings,
+                      help="Show each step's choices in an order of each learner's own, stable across reloads.")
     scenario_xml = GeneratedXml(default=DEFAULT_SCENARIO, scope=Scope.content,
                                 help="The scenario graph in its readable OLX form.")
 
@@ -83,6 +90,7 @@ class ScenarioBlock(Free2LinkBlock):
     last_points = Integer(default=None, scope=Scope.user_state)
     last_path = List(default=[], scope=Scope.user_state, help="The path of the last finished attempt.")
     last_node_id = String(default="", scope=Scope.user_state, help="The end reached by the last finished attempt.")
+    finished_paths = List(default=[], scope=Scope.user_state, help="Recent finished paths, for rescoring.")
     notice = String(default="", scope=Scope.user_state, help="A one-off message for the next view.")
 
     choice_tally = Dict(default={}, scope=Scope.user_state_summary,
@@ -126,6 +134,7 @@ class ScenarioBlock(Free2LinkBlock):
 
     # ------------------------------------------------------------------ views
 
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         self._sync_with_content()
         uid = self.dom_id()
@@ -135,13 +144,14 @@ class ScenarioBlock(Free2LinkBlock):
             "t": self.texts(),
             "body": self._render_body(),
             "tally": self._tally_context() if self.is_course_staff() else None,
+            "lang": self.content_language(),
         })
         return self.fragment(
             html,
             css=list(self.learner_css),
-            js=["common/static/js/free2link.js", "static/js/scenario.js"],
+            js=["common/static/js/free2link.js", "scenario/static/js/scenario.js"],
             init="Free2LinkScenario",
-            init_args={"uid": uid},
+            init_args={"uid": uid, "seq": self.action_seq},
         )
 
     def _state(self) -> str:
@@ -160,14 +170,19 @@ class ScenarioBlock(Free2LinkBlock):
                    "version": self.version}
         scenario = self.scenario
         if state in ("step", "feedback"):
+            progress = self._progress()
             step_id = self.path[-1][0] if state == "feedback" else self.node_id
             step = scenario.node(step_id)
+            if state == "feedback":  # the decision just taken keeps the number it had
+                progress = play.Progress(step_id, progress.path[:-1])
+            offered = self._choices_in_order(step, play.offered_choices(scenario, progress))
+            number = play.decision_number(scenario, progress, step_id)
             context.update({
                 "step": {"id": step.id, "title": step.title, "parts": parts_context(step.body, self.texts())},
-                "choices": [{"id": c.id, "label": c.label} for c in step.choices],
+                "choices": [{"id": c.id, "label": c.label} for c in offered],
                 "can_back": self.allow_back and bool(self.path) and state == "step",
-                "number_text": self.texts()["step_number"].format(
-                    number=len(self.path) + (1 if state == "step" else 0)),
+                "number_text": self.texts()["step_number"].format(number=number) if number else "",
+                "loop_notice": self.texts()["loop_way_on"] if len(offered) < len(step.choices) else "",
             })
             if state == "feedback":
                 decision = play.decisions(scenario, [self.path[-1]])[0]
@@ -178,6 +193,13 @@ class ScenarioBlock(Free2LinkBlock):
         else:
             context.update(self._closed_context())
         return self.render_template("scenario_body.html", context)
+
+    def _choices_in_order(self, step, offered) -> tuple:
+        """The offered choices in the authored order, or in this learner's own order when shuffled."""
+        if not self.shuffle:
+            return offered
+        seed = f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}"
+        return tuple(c for c in choice_order(step, seed) if c in offered)
 
     def _take_notice(self) -> str:
         notice, self.notice = self.notice, ""
@@ -242,9 +264,13 @@ class ScenarioBlock(Free2LinkBlock):
     # ------------------------------------------------------------------ handlers
 
     def _response(self, focus: str, announce: str = "") -> dict:
-        return {"html": self._render_body(), "focus": focus, "announce": announce}
+        return {"html": self.handler_html(self._render_body()), "focus": focus, "announce": announce}
 
-    @XBlock.json_handler
+    def current_view(self) -> str:
+        self._sync_with_content()
+        return self._render_body()
+
+    @learner_action
     def choose(self, data, suffix=""):
         """Record the learner's choice on the current step; answer with its feedback."""
         _ = self._
@@ -253,6 +279,9 @@ class ScenarioBlock(Free2LinkBlock):
         self.check_version(data)
         self._sync_with_content()
         scenario = self.scenario
+        if not self.attempts_left() and not play.is_finished(scenario, self._progress()):
+            # e.g. an edit restarted a learner who had used every attempt: the edit gives none back
+            raise bad_request(_("You have used all your attempts."))
         try:
             progress = play.choose(scenario, self._progress(), step_id, choice_id)
         except play.MoveError as error:
@@ -269,7 +298,7 @@ class ScenarioBlock(Free2LinkBlock):
             self._finish_attempt(scenario)
         return self._response("feedback", _("Feedback on your choice"))
 
-    @XBlock.json_handler
+    @learner_action
     def proceed(self, data, suffix=""):
         """The learner has read the feedback: show the next step or the end."""
         self._sync_with_content()
@@ -278,7 +307,7 @@ class ScenarioBlock(Free2LinkBlock):
         self._store(play.acknowledge(self._progress()))
         return self._response("step")
 
-    @XBlock.json_handler
+    @learner_action
     def back(self, data, suffix=""):
         """Undo the last decision, where the course team allows it."""
         self._sync_with_content()
@@ -290,7 +319,7 @@ class ScenarioBlock(Free2LinkBlock):
             raise bad_request(error.message(self._)) from None
         return self._response("step")
 
-    @XBlock.json_handler
+    @learner_action
     def restart(self, data, suffix=""):
         """Start a new attempt after an end, while attempts remain."""
         self._sync_with_content()
@@ -314,6 +343,7 @@ class ScenarioBlock(Free2LinkBlock):
         self.last_points = earned
         self.last_path = [list(p) for p in self.path]
         self.last_node_id = self.node_id
+        self.keep_finished_path(self.path)
         if self.best_points is None or earned > self.best_points:
             self.best_points = earned
         self.publish_grade(self.best_points, max_score(scenario))
@@ -400,7 +430,8 @@ class ScenarioBlock(Free2LinkBlock):
         attempts = state.get("attempts") or 0
         return OrderedDict([
             ("Attempts", attempts),
-            ("Best score", state.get("best_points") if state.get("best_points") is not None else ""),
+            ("Best score", clamp_score(state.get("best_points"), possible)
+             if state.get("best_points") is not None else ""),
             ("Max score", possible),
             ("Completed", "yes" if attempts else "no"),
             ("Last outcome", (end.title or end.id) if end is not None else ""),

@@ -1,0 +1,90 @@
+"""A learner's side of our blocks in the real LMS: render units, play a scenario and answer a quiz through the
+LMS handler URLs, reading what to send from the HTML as the blocks' own JavaScript does."""
+
+import html
+import json
+import re
+
+from django.urls import reverse
+
+FORM = re.compile(r'<form class="(f2l-choices|f2l-quiz__form)"([^>]*)>(.*?)</form>', re.S)
+DATA_ATTR = re.compile(r'data-([\w-]+)="([^"]*)"')
+OPTION = re.compile(r'<input type="(?:radio|checkbox)" class="f2l-choices__input"[^>]*value="([^"]*)"')
+INIT_ARGS = re.compile(r'class="xblock-json-init-args">\s*(\{.*?\})\s*</script>', re.S)
+
+
+def action_token(block_part: str) -> int:
+    """The action token (``seq``) the page was rendered with, from the block's JavaScript init arguments."""
+    return json.loads(INIT_ARGS.search(block_part).group(1))["seq"]
+
+
+def unit_url(unit_location) -> str:
+    return reverse("render_xblock", kwargs={"usage_key_string": str(unit_location)})
+
+
+def handler_url(block_location, handler: str) -> str:
+    return reverse("xblock_handler", kwargs={"course_id": str(block_location.course_key),
+                                             "usage_id": str(block_location), "handler": handler, "suffix": ""})
+
+
+def post(client, block_location, handler: str, payload) -> tuple:
+    body = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
+    response = client.post(handler_url(block_location, handler), data=body, content_type="application/json")
+    try:
+        answer = json.loads(response.content.decode("utf-8"))
+    except ValueError:
+        answer = response.content.decode("utf-8", "replace")
+    return response.status_code, answer
+
+
+def form_of(page: str):
+    """(form's data-* attributes, option values) of the first choice/quiz form in the page, or None."""
+    match = FORM.search(page)
+    if not match:
+        return None
+    attributes = {name: html.unescape(value) for name, value in DATA_ATTR.findall(match.group(2))}
+    return attributes, [html.unescape(v) for v in OPTION.findall(match.group(3))]
+
+
+def block_html(page: str, location) -> str:
+    """The part of a rendered unit that belongs to one block (its xblock wrapper onwards)."""
+    start = page.find(f'data-usage-id="{location}"')
+    assert start >= 0, f"{location} is not on the page"
+    end = page.find('class="xblock xblock-student_view', start + 1)
+    return page[start:end if end > 0 else len(page)]
+
+
+def play_scenario_to_an_end(client, block, page: str, pick=0, limit=40) -> list:
+    """Choose the option at index ``pick`` (from the end when negative) on every step until an end.
+    Returns the handler answers. A step seen a third time (a "think again" loop) takes the other end of
+    the list, so the walk always ends."""
+    answers, seen = [], {}
+    current = block_html(page, block.location)
+    seq = action_token(current)
+    for _ in range(limit):
+        if 'class="f2l-end"' in current:
+            return answers
+        form = form_of(current)
+        assert form, "neither a step nor an end: " + current[:300]
+        attributes, options = form
+        seen[attributes["step"]] = seen.get(attributes["step"], 0) + 1
+        index = pick if seen[attributes["step"]] < 3 else (-1 - pick if pick >= 0 else 0)
+        status, answer = post(client, block.location, "choose", {**attributes, "choice": options[index], "seq": seq})
+        assert status == 200, answer
+        answers.append(answer)
+        status, answer = post(client, block.location, "proceed", {"seq": answer["seq"]})
+        assert status == 200, answer
+        answers.append(answer)
+        current, seq = answer["html"], answer["seq"]
+    raise AssertionError("no end reached")
+
+
+def answer_quiz(client, block, page: str, ticks: int) -> dict:
+    """Tick the first ``ticks`` indicators as shown and submit."""
+    part = block_html(page, block.location)
+    attributes, options = form_of(part)
+    selected = options[:ticks]
+    status, answer = post(client, block.location, "submit", {**attributes, "selected": selected,
+                                                               "none": not selected, "seq": action_token(part)})
+    assert status == 200, answer
+    return answer
