@@ -28,7 +28,7 @@ import platform_env  # noqa: E402
 
 platform_env.start()
 
-from learner import block_html, form_of, handler_url, unit_url  # noqa: E402
+from learner import action_token, block_html, form_of, handler_url, unit_url  # noqa: E402
 
 REPEAT = int(os.environ.get("F2L_BENCH_REPEAT", "60"))
 CAPA_UNIT = "m3_sextortion"  # holds the checkbox problem m3_sextortion_first_steps
@@ -67,6 +67,9 @@ def main():
     pages = {name: html.unescape(client.get(unit_url(location)).content.decode()) for name, location in units.items()}
     quiz_form, quiz_options = form_of(block_html(pages["quiz"], quiz.location))
     step_form, step_options = form_of(block_html(pages["scenario"], scenario.location))
+    # a first answer echoes the action token of a fresh page (the state is removed before each repetition)
+    quiz_form["seq"] = action_token(block_html(pages["quiz"], quiz.location))
+    step_form["seq"] = action_token(block_html(pages["scenario"], scenario.location))
     capa_input = re.search(r'name="(input_\w+_2_1)\[\]"', pages["capa"]).group(1)
     capa_url = f"/courses/{course.id}/xblock/{capa.location}/handler/xmodule_handler/problem_check"
 
