@@ -12,8 +12,8 @@ TEMPLATES = str(files("tutorfree2link") / "templates")
 
 hooks.Filters.CONFIG_DEFAULTS.add_items([
     ("FREE2LINK_VERSION", __version__),
-    # A git ref (branch, tag) installs from FREE2LINK_GIT_REPOSITORY instead of the pinned version.
-    ("FREE2LINK_GIT_REPOSITORY", "https://github.com/free2link/free2link-xblocks.git"),
+    # A git ref (branch, tag) installs from FREE2LINK_GIT_REPOSITORY (your clone's URL) instead of the version.
+    ("FREE2LINK_GIT_REPOSITORY", ""),
     ("FREE2LINK_GIT_REF", ""),
     ("FREE2LINK_PIP_REQUIREMENT", "{% if FREE2LINK_GIT_REF %}free2link-xblocks[validate] @ "
                                   "git+{{ FREE2LINK_GIT_REPOSITORY }}@{{ FREE2LINK_GIT_REF }}"
