@@ -125,24 +125,8 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
 
     @XBlock.supports("multi_device")
     def student_view(self, context=None):
-        uid = self.dom_id()
-        texts = self.texts()
-        html = self.render_template("quiz.html", {
-            "uid": uid,
-            "title": self.display_name,
-            "t": texts,
-            "case": parts_context(self.quiz.case, texts),
-            "body": self._render_body(),
-            "tally": self._tally_context() if self.is_course_staff() else None,
-            "lang": self.content_language(),
-        })
-        return self.fragment(
-            html,
-            css=list(self.learner_css),
-            js=["common/static/js/free2link.js", "indicator_quiz/static/js/quiz.js"],
-            init="Free2LinkIndicatorQuiz",
-            init_args={"uid": uid, "seq": self.action_seq},
-        )
+        return self.learner_fragment("quiz.html", "indicator_quiz/static/js/quiz.js", "Free2LinkIndicatorQuiz",
+                                     case=parts_context(self.quiz.case, self.texts()))
 
     def _state(self) -> str:
         if self.submitted:

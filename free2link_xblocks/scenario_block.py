@@ -137,22 +137,7 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
     @XBlock.supports("multi_device")
     def student_view(self, context=None):
         self._sync_with_content()
-        uid = self.dom_id()
-        html = self.render_template("scenario.html", {
-            "uid": uid,
-            "title": self.display_name,
-            "t": self.texts(),
-            "body": self._render_body(),
-            "tally": self._tally_context() if self.is_course_staff() else None,
-            "lang": self.content_language(),
-        })
-        return self.fragment(
-            html,
-            css=list(self.learner_css),
-            js=["common/static/js/free2link.js", "scenario/static/js/scenario.js"],
-            init="Free2LinkScenario",
-            init_args={"uid": uid, "seq": self.action_seq},
-        )
+        return self.learner_fragment("scenario.html", "scenario/static/js/scenario.js", "Free2LinkScenario")
 
     def _state(self) -> str:
         scenario = self.scenario

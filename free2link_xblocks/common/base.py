@@ -133,6 +133,22 @@ class Free2LinkBlock(XBlock):
         """A short id unique to this block on the page, for element ids and ARIA references."""
         return "f2l-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10]
 
+    def learner_fragment(self, template: str, block_js: str, init: str, **context) -> Fragment:
+        """The learner view both blocks share: their page template with the common context, their CSS, the
+        common request code and their own script, started with the action token (``seq``) of this render."""
+        uid = self.dom_id()
+        html = self.render_template(template, {
+            "uid": uid,
+            "title": self.display_name,
+            "t": self.texts(),
+            "body": self._render_body(),
+            "tally": self._tally_context() if self.is_course_staff() else None,
+            "lang": self.content_language(),
+            **context,
+        })
+        return self.fragment(html, css=list(self.learner_css), js=["common/static/js/free2link.js", block_js],
+                             init=init, init_args={"uid": uid, "seq": self.action_seq})
+
     def fragment(self, html: str, css: list[str], js: list[str], init: str, init_args: dict) -> Fragment:
         frag = Fragment(html)
         for path in css:

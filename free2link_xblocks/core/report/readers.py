@@ -300,39 +300,40 @@ PLAIN_CODES = {"": UNKNOWN, "Not Attempted": NOT_STARTED}
 PROBLEM_CODES = {("", ""): UNKNOWN}
 
 
-def _subsection_code(table, line, fields, position, value) -> tuple[int, bool]:
-    """``(code, remember)`` of a graded-subsection cell: a score from 0 to 1, or "Not Attempted"."""
+def _score_cell(table, line, position, value, report_non_numbers: bool):
+    """The code of a grade report's score cell, or its score from 0 to 1: ``(code, remember, score)``.
+    Empty is unknown, "Not Attempted" not started; a value that is no score is unknown (and reported when
+    ``report_non_numbers``), a score outside 0-1 is reported and left out."""
     text = value.strip()
     if not text:
-        return UNKNOWN, True
+        return UNKNOWN, True, None
     if text.casefold() == NOT_ATTEMPTED:
-        return NOT_STARTED, True
+        return NOT_STARTED, True, None
     score = number(text)
     if score is None:
-        table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value was "
-                               "left out"), column=table.columns[position])
-        return UNKNOWN, False
+        if report_non_numbers:
+            table.problem(line, N_("column \"{column}\" is neither a score nor \"Not Attempted\"; that value was "
+                                   "left out"), column=table.columns[position])
+        return UNKNOWN, not report_non_numbers, None
     if not 0 <= score <= 1:
         table.problem(line, OUT_OF_RANGE, column=table.columns[position], low=0, high=1)
-        return UNKNOWN, False
-    return COMPLETED, True
+        return UNKNOWN, False, None
+    return None, True, score
+
+
+def _subsection_code(table, line, fields, position, value) -> tuple[int, bool]:
+    """``(code, remember)`` of a graded-subsection cell: a score from 0 to 1, or "Not Attempted"."""
+    code, remember, score = _score_cell(table, line, position, value, report_non_numbers=True)
+    return (COMPLETED if score is not None else code), remember
 
 
 def _plain_code(table, line, fields, position, value) -> tuple[int, bool]:
     """A column named only by its type: a type with a single subsection has only its average, where 0 cannot
     be told from not attempted; a value that is no score is left out without a word (it may be a column added
     by hand)."""
-    text = value.strip()
-    if not text:
-        return UNKNOWN, True
-    if text.casefold() == NOT_ATTEMPTED:
-        return NOT_STARTED, True
-    score = number(text)
+    code, remember, score = _score_cell(table, line, position, value, report_non_numbers=False)
     if score is None:
-        return UNKNOWN, True
-    if not 0 <= score <= 1:
-        table.problem(line, OUT_OF_RANGE, column=table.columns[position], low=0, high=1)
-        return UNKNOWN, False
+        return code, remember
     return (NOT_STARTED if score == 0 else COMPLETED), True
 
 
