@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,8 +34,9 @@ class Workbench:
 
     def __enter__(self):
         (self.folder / "var").mkdir(parents=True, exist_ok=True)
+        # The checkout's course sources: under tox the package is installed, not beside courses/.
         env = dict(os.environ, DJANGO_SETTINGS_MODULE="free2link_xblocks.workbench_settings", EXCLUDE_SAMPLE_XBLOCKS="yes",
-                   PYTHONUNBUFFERED="1")
+                   PYTHONUNBUFFERED="1", FREE2LINK_COURSES=str(Path(__file__).resolve().parents[1] / "courses"))
         subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "--verbosity", "0"],
                        cwd=self.folder, env=env, check=True)
         self.log = open(self.folder / "server.log", "wb")
