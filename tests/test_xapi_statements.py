@@ -130,6 +130,11 @@ def test_no_learner_name_or_email_in_our_statement_parts():
         text = json.dumps(made)
         assert "maria" not in text and "@example" not in text
         assert made["verb"]["id"].startswith("http://adlnet.gov/expapi/verbs/")
+    choice = xapi.result(xapi.CHOICE_MADE, {"step": "s2", "choice": "c3", "quality": "partial", "points": -1,
+                                            "attempt": 2, "version": 3})
+    assert choice["response"] == "c3" and choice["extensions"][xapi.POINTS] == -1
+    assert (choice["extensions"][xapi.STEP], choice["extensions"][xapi.QUALITY]) == ("s2", "partial")
+    assert choice["extensions"][xapi.ATTEMPT] == 2
     ended = xapi.result(xapi.SCENARIO_ENDED, {"end": "e1", "outcome": "poor", "points": 1, "max_points": 4,
                                               "attempt": 1})
     assert ended["score"] == {"raw": 1, "min": 0, "max": 4, "scaled": 0.25} and ended["success"] is False

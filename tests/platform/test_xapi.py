@@ -290,6 +290,9 @@ def test_results_carry_the_decisions_the_end_and_the_answer(played):
     assert end["result"]["score"]["raw"] == learner_state["last_points"]
     assert end["result"]["score"]["max"] == max_score(scenario.scenario)
     assert end["result"]["completion"] is True
+    # the attempt's score is its choices' points plus the end's, as the statements tell them
+    assert sum(c["result"]["extensions"][xapi.POINTS] for c in choices) + reached.points == \
+        end["result"]["score"]["raw"]
     (answer,) = of_verb_and_type(played["statements"], xapi.QUIZ_SUBMITTED)
     facts = answer["result"]["extensions"]
     quiz_state = platform_env_state(played["learner"], played["quiz"].location)
