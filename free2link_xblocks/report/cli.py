@@ -109,8 +109,8 @@ def _report(args, t, folder) -> int:
         inputs.append((RESPONSES, str(converted)))
         statement_problems.extend(problems)
     if not inputs:
-        print(t.gettext("Nothing to report: give at least one file with --grades, --problem-grades, --responses "
-                        "or --roster."), file=sys.stderr)
+        print(t.gettext("Nothing to report: give at least one file with --grades, --problem-grades, --responses, "
+                        "--statements or --roster."), file=sys.stderr)
         return 1
     pass_mark = None
     if args.pass_mark is not None:
