@@ -65,6 +65,9 @@ setup(
             "f2l_scenario = free2link_xblocks.scenario_block:ScenarioBlock",
             "f2l_indicator_quiz = free2link_xblocks.indicator_quiz_block:IndicatorQuizBlock",
         ],
+        # our xAPI transformers, registered with edx-event-routing-backends where it is installed
+        "lms.djangoapp": ["free2link_analytics = free2link_xblocks.analytics.apps:Free2LinkAnalyticsConfig"],
+        "cms.djangoapp": ["free2link_analytics = free2link_xblocks.analytics.apps:Free2LinkAnalyticsConfig"],
         "console_scripts": [
             "free2link = free2link_xblocks.cli:main",
         ],

@@ -331,6 +331,12 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
         self.keep_finished_path(self.path)
         if self.best_points is None or earned > self.best_points:
             self.best_points = earned
+        end = scenario.node(self.node_id)
+        # The attempt's end for learning analytics: its outcome and score, with the choices' events before it.
+        self.runtime.publish(self, "xblock.f2l_scenario.ended", {
+            "end": end.id, "outcome": end.outcome or "", "points": earned, "max_points": max_score(scenario),
+            "attempt": self.attempts, "version": self.version,
+        })
         self.publish_grade(self.best_points, max_score(scenario))
         self.publish_completion(1.0)
 

@@ -1,6 +1,6 @@
 """``free2link report``: completion and progress reports for trainers, from Instructor Dashboard downloads.
 
-    free2link report [--grades F]... [--problem-grades F]... [--responses F]... [--roster F]
+    free2link report [--grades F]... [--problem-grades F]... [--responses F]... [--statements F]... [--roster F]
                      [--pass-mark 0.6] [--modules F] [--salt S] [--identify] --out DIR
 
 Writes ``DIR/report.html`` and one CSV file per table. Exit 0 when the report was written (even if
@@ -20,6 +20,7 @@ from pathlib import Path
 from ..core.report import GRADES, PROBLEM_GRADES, RESPONSES, ROSTER, build_report, read_module_map
 from ..core.report.readers import number
 from ..core.report.structure import StructureError
+from ..core.report.xapi_reader import responses_file_for
 from ..i18n import cli_translation
 from .course_structure import bundled, course_structure
 from .csvout import write_problems, write_table
@@ -42,6 +43,8 @@ def add_parser(subcommands) -> None:
     inputs.add_argument("--problem-grades", action="append", default=[], metavar="FILE", help="problem grade report")
     inputs.add_argument("--responses", action="append", default=[], metavar="FILE",
                         help="problem responses report (includes our blocks' columns)")
+    inputs.add_argument("--statements", action="append", default=[], metavar="FILE",
+                        help="xAPI statements exported from the LRS, as JSON lines (read as a problem responses report)")
     inputs.add_argument("--roster", action="append", default=[], metavar="FILE",
                         help="the trainer's roster: username or email, organisation, country, cohort, training date")
     report.add_argument("--out", required=True, metavar="DIR", help="folder to write report.html and the CSV files")
@@ -95,10 +98,19 @@ def _salt(args) -> bytes:
 
 def cmd_report(args) -> int:
     t = cli_translation()
-    inputs = _inputs(args)
+    with tempfile.TemporaryDirectory(prefix="free2link-statements-") as folder:
+        return _report(args, t, folder)
+
+
+def _report(args, t, folder) -> int:
+    inputs, statement_problems = _inputs(args), []
+    for source in args.statements:  # LRS statements become problem-responses rows the core reads as it reads those
+        converted, problems = responses_file_for(source, folder)
+        inputs.append((RESPONSES, str(converted)))
+        statement_problems.extend(problems)
     if not inputs:
-        print(t.gettext("Nothing to report: give at least one file with --grades, --problem-grades, --responses "
-                        "or --roster."), file=sys.stderr)
+        print(t.gettext("Nothing to report: give at least one file with --grades, --problem-grades, --responses, "
+                        "--statements or --roster."), file=sys.stderr)
         return 1
     pass_mark = None
     if args.pass_mark is not None:
@@ -109,6 +121,7 @@ def cmd_report(args) -> int:
                 value=args.pass_mark), file=sys.stderr)
             return 1
     modules, module_problems = read_module_map(args.modules) if args.modules else ([], [])
+    module_problems = module_problems + statement_problems
     roster_columns = {field: getattr(args, f"roster_{field}") for field in
                       ("user", "organisation", "country", "cohort", "training_date", "name")}
     structures = _structures(args, t)

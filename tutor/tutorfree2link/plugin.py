@@ -22,11 +22,10 @@ hooks.Filters.CONFIG_DEFAULTS.add_items([
     ("FREE2LINK_RUNS", {"en": "2026_en", "it": "2026_it", "el": "2026_el", "pl": "2026_pl"}),
     # Where the image keeps the course archives it built (`free2link build`), which the import job reads.
     ("FREE2LINK_TARBALLS", "/openedx/venv/share/free2link/dist"),
-    # xAPI: with the Aspects plugin enabled ("auto"), or forced on/off ("on", "off"), our transformers are
-    # registered with event-routing-backends: the Django app that registers them, and the events it transforms.
+    # xAPI: the package registers its transformers itself (an lms/cms plugin app) wherever event routing is
+    # installed, as the Aspects plugin does ("auto", "on"); "off" writes FREE2LINK_XAPI = False, which stops it
+    # (`--set FREE2LINK_XAPI=off` arrives as YAML's false).
     ("FREE2LINK_XAPI", "auto"),
-    ("FREE2LINK_XAPI_DJANGO_APP", "free2link_xblocks.analytics"),
-    ("FREE2LINK_XAPI_EVENTS", ["xblock.f2l_scenario.choice_made", "xblock.f2l_indicator_quiz.submitted"]),
 ])
 
 hooks.Filters.ENV_TEMPLATE_ROOTS.add_item(TEMPLATES)
@@ -51,14 +50,9 @@ RUN test -n "$(find /openedx/venv/lib -path '*/free2link_xblocks/translations/*/
     && free2link build /tmp/free2link-source/courses/* --out '{{ FREE2LINK_TARBALLS }}' \\
     && rm -rf /tmp/free2link-source /tmp/free2link-sdist
 """),
-    ("openedx-common-settings", """# free2link-xblocks (tutor-contrib-free2link)
-{% if FREE2LINK_XAPI == "on" or (FREE2LINK_XAPI == "auto" and "aspects" in PLUGINS) -%}
-INSTALLED_APPS.append("{{ FREE2LINK_XAPI_DJANGO_APP }}")
-for _backend in EVENT_TRACKING_BACKENDS.values():
-    for _processor in _backend.get("OPTIONS", {}).get("processors", []):
-        _whitelist = _processor.get("OPTIONS", {}).get("whitelist")
-        if _whitelist is not None:
-            _whitelist.extend({{ FREE2LINK_XAPI_EVENTS }})
+    ("openedx-common-settings", """{% if FREE2LINK_XAPI|string|lower in ["off", "false"] -%}
+# free2link-xblocks (tutor-contrib-free2link): our xAPI transformers are not registered
+FREE2LINK_XAPI = False
 {%- endif %}
 """),
 ])
