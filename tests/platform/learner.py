@@ -54,27 +54,30 @@ def block_html(page: str, location) -> str:
     return page[start:end if end > 0 else len(page)]
 
 
-def play_scenario_to_an_end(client, block, page: str, pick=0, limit=40) -> list:
-    """Choose the option at index ``pick`` (from the end when negative) on every step until an end.
-    Returns the handler answers. A step seen a third time (a "think again" loop) takes the other end of
-    the list, so the walk always ends."""
-    answers, seen = [], {}
+def first_then_last(step, options: list, visits: int) -> str:
+    """The first option shown; on a step seen a third time (a "think again" loop), the last, so the walk ends."""
+    return options[0] if visits < 3 else options[-1]
+
+
+def play_scenario_to_an_end(client, block, page: str, choose=first_then_last, limit=40) -> list:
+    """Play to an end as the learner JavaScript does, taking ``choose(step, options, visits)`` on every step
+    (``step`` is the content's step, ``options`` the choice ids in the order shown). Returns the choice ids."""
+    chosen, seen = [], {}
     current = block_html(page, block.location)
     seq = action_token(current)
     for _ in range(limit):
         if 'class="f2l-end"' in current:
-            return answers
+            return chosen
         form = form_of(current)
         assert form, "neither a step nor an end: " + current[:300]
         attributes, options = form
         seen[attributes["step"]] = seen.get(attributes["step"], 0) + 1
-        index = pick if seen[attributes["step"]] < 3 else (-1 - pick if pick >= 0 else 0)
-        status, answer = post(client, block.location, "choose", {**attributes, "choice": options[index], "seq": seq})
+        choice = choose(block.scenario.node(attributes["step"]), options, seen[attributes["step"]])
+        status, answer = post(client, block.location, "choose", {**attributes, "choice": choice, "seq": seq})
         assert status == 200, answer
-        answers.append(answer)
         status, answer = post(client, block.location, "proceed", {"seq": answer["seq"]})
         assert status == 200, answer
-        answers.append(answer)
+        chosen.append(choice)
         current, seq = answer["html"], answer["seq"]
     raise AssertionError("no end reached")
 

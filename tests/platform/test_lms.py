@@ -148,7 +148,7 @@ def players(runs):
         scenario, quiz = blocks["f2l_scenario"], blocks["f2l_indicator_quiz"]
         page = client.get(unit_url(scenario.get_parent().location)).content.decode()
         played[lang]["views"]["scenario_after_view"] = completion(full, scenario.location)
-        played[lang]["answers"] = play_scenario_to_an_end(client, scenario, page)
+        played[lang]["choices"] = play_scenario_to_an_end(client, scenario, page)
         answer_quiz(client, quiz, client.get(unit_url(quiz.get_parent().location)).content.decode(), ticks=2)
         other = platform_env.client_for(quiz_only)
         answer_quiz(other, quiz, other.get(unit_url(quiz.get_parent().location)).content.decode(), ticks=1)

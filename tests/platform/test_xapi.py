@@ -24,7 +24,7 @@ import urllib.request
 
 import platform_env
 import pytest
-from learner import action_token, answer_quiz, block_html, form_of, post, unit_url
+from learner import answer_quiz, play_scenario_to_an_end, unit_url
 
 from free2link_xblocks.analytics import xapi
 
@@ -155,7 +155,7 @@ def played(runs, lrs):
     try:
         scenario, quiz = blocks["f2l_scenario"], blocks["f2l_indicator_quiz"]
         page = client.get(unit_url(scenario.get_parent().location)).content.decode()
-        answers = play_harmful_choices(client, scenario, page)
+        chosen = play_scenario_to_an_end(client, scenario, page, choose=harmful_first)
         answer_quiz(client, quiz, client.get(unit_url(quiz.get_parent().location)).content.decode(), ticks=1)
     finally:
         logger.removeHandler(recorder)
@@ -163,31 +163,15 @@ def played(runs, lrs):
             (str(scenario.location), str(quiz.location))]
     # the platform's own statements on our blocks (completion's "progressed") and grades are not ours
     assert len(ours) < len(recorder.seen)
-    return {"learner": learner, "course": course, "scenario": scenario, "quiz": quiz, "choices": len(answers) // 2,
+    return {"learner": learner, "course": course, "scenario": scenario, "quiz": quiz, "choices": len(chosen),
             "statements": ours}
 
 
-def play_harmful_choices(client, block, page, limit=40) -> list:
-    """Play to an end taking a harmful choice wherever a step has one (the ranking must have something to rank),
-    a not harmful one on a step seen a third time (a "think again" loop), so that the walk ends."""
-    answers, seen = [], {}
-    current = block_html(page, block.location)
-    seq = action_token(current)
-    for _ in range(limit):
-        if 'class="f2l-end"' in current:
-            return answers
-        attributes, options = form_of(current)
-        step = block.scenario.node(attributes["step"])
-        seen[step.id] = seen.get(step.id, 0) + 1
-        harmful_first = seen[step.id] < 3
-        choice = sorted(options, key=lambda o: (step.choice(o).quality == "harmful") != harmful_first)[0]
-        status, answer = post(client, block.location, "choose", {**attributes, "choice": choice, "seq": seq})
-        assert status == 200, answer
-        status, answer = post(client, block.location, "proceed", {"seq": answer["seq"]})
-        assert status == 200, answer
-        answers += [choice, answer]
-        current, seq = answer["html"], answer["seq"]
-    raise AssertionError("no end reached")
+def harmful_first(step, options: list, visits: int) -> str:
+    """A harmful choice wherever a step has one (the ranking must have something to rank); a not harmful one on
+    a step seen a third time (a "think again" loop), so that the walk ends."""
+    wanted = visits < 3
+    return sorted(options, key=lambda o: (step.choice(o).quality == "harmful") != wanted)[0]
 
 
 def compare_backend_names_as_mysql_does():

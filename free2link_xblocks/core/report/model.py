@@ -44,6 +44,17 @@ def merged_status(old: int, new: int) -> int:
     return max(old, new)
 
 
+def read_batches(path):
+    """Every item of the pickled batches (lists) written one after another to ``path``, in order."""
+    with open(path, "rb") as stream:
+        while True:
+            try:
+                batch = pickle.load(stream)  # noqa: S301 - our own file, in our private folder
+            except EOFError:
+                return
+            yield from batch
+
+
 @dataclass(eq=False)
 class Item:
     index: int
@@ -179,13 +190,7 @@ class Partitions:
 
     def read(self, number: int):
         """Every event of partition ``number``, in the order added."""
-        with open(self.streams[number].name, "rb") as stream:
-            while True:
-                try:
-                    batch = pickle.load(stream)  # noqa: S301 - our own file, in our private folder
-                except EOFError:
-                    break
-                yield from batch
+        yield from read_batches(self.streams[number].name)
         os.unlink(self.streams[number].name)
 
 

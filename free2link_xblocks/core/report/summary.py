@@ -35,6 +35,7 @@ from .model import (
     RosterEntry,
     RunRecord,
     merged_status,
+    read_batches,
 )
 
 _NUMBERED = re.compile(r"^.+? \d+: (?P<rest>.+)$")
@@ -168,7 +169,7 @@ class LearnerRows:
     def keys(self):
         """Every learner's key, partition by partition (without merging them)."""
         for path in self.files:
-            for _place, row in _chunks(path):
+            for _place, row in read_batches(path):
                 yield row[0]
 
     def partition_sizes(self) -> list[int]:
@@ -181,18 +182,8 @@ def _row_order(row: tuple):
 
 
 def _numbered(number: int, path: str):
-    for index, (place, row) in enumerate(_chunks(path)):
+    for index, (place, row) in enumerate(read_batches(path)):
         yield place, number, index, row  # places are unique: the comparison never goes further
-
-
-def _chunks(path):
-    with open(path, "rb") as stream:
-        while True:
-            try:
-                rows = pickle.load(stream)  # noqa: S301 - our own file, in our private folder
-            except EOFError:
-                return
-            yield from rows
 
 
 def summarise(aggregator: Aggregator, pass_mark: float | None = None,
