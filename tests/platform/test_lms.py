@@ -319,3 +319,35 @@ def test_instructor_rescore_of_a_scenario_keeps_the_learners_grade(players, runs
     assert response.status_code == 200, response.content[:300]
     after = student_module(run["full"], scenario.location)
     assert after.grade == before and after.max_grade > 0
+
+
+def test_handler_html_goes_through_the_lms_replace_urls_service(runs, players):
+    """After a learner action the HTML is the handler's, not the page's: the LMS's own replace_urls service
+    rewrites the /static/ links authors write, as in the first render."""
+    from django.test import RequestFactory
+    from lms.djangoapps.courseware.block_render import load_single_xblock
+
+    run = players["en"]
+    scenario = run["blocks"]["f2l_scenario"]
+    request = RequestFactory().get("/")
+    request.user = run["full"]
+    block = load_single_xblock(request, run["full"].id, str(run["course"].id), str(scenario.location))
+    html = block.handler_html('<p><img src="/static/course_image.png" alt=""></p>')
+    assert "/static/course_image.png" not in html and "asset-v1:Free2Link+ETRAF101+2026_en" in html, html
+
+
+def test_course_search_indexes_the_situation_not_the_feedback(runs):
+    """Course search (the platform's courseware indexer calls index_dictionary on every block)."""
+    from free2link_xblocks.core.markup import plain_text
+
+    for block in platform_env.our_blocks(runs["el"].id):
+        content = block.index_dictionary()["content"]
+        text = json.dumps(content, ensure_ascii=False)
+        assert content["display_name"] == block.display_name and len(text) > 100, block.location
+        if block.category == "f2l_scenario":
+            feedback = [c.feedback for s in block.scenario.steps for c in s.choices]
+        else:
+            feedback = [f for i in block.quiz.indicators for f in (i.feedback, i.feedback_selected, i.feedback_missed)]
+        for item in filter(None, feedback):
+            words = " ".join(plain_text(item).split())[:60]
+            assert words and words not in " ".join(text.split()), (block.location, words)
