@@ -114,6 +114,20 @@ class Player:
         row = block.report_row_maker()(json.loads(state_of(block)))
         assert row["Best score"] == "" or 0 <= row["Best score"] <= row["Max score"]
 
+    def common_move(self, move) -> bool:
+        """The moves both blocks share (a replay, a hostile body, a Studio call as a learner): True if ``move``
+        was one of them and was played."""
+        kind = move[0]
+        if kind == "repeat":
+            self.repeat_last()
+        elif kind == "hostile":
+            self.hostile(move[1], move[2])
+        elif kind == "studio":
+            self.studio_as_learner(move[1])
+        else:
+            return False
+        return True
+
     def repeat_last(self):
         if self.last_request is not None:
             handler, payload = self.last_request
@@ -249,13 +263,7 @@ def play_scenario(xml: str, max_attempts: int, moves) -> None:
             player.send("choose", {"step": step_id, "choice": choice_id, "seq": token(block, token_kind)})
         elif kind in ("proceed", "back", "restart"):
             player.send(kind, {"seq": token(block, move[1])})
-        elif kind == "repeat":
-            player.repeat_last()
-        elif kind == "hostile":
-            player.hostile(move[1], move[2])
-        elif kind == "studio":
-            player.studio_as_learner(move[1])
-        else:
+        elif not player.common_move(move):
             edit_scenario(block, move[1], move[2])
             runtime.render(block, "student_view")  # the learner's next page view takes the edit in
         player.check(max_score(block.scenario))
@@ -333,13 +341,7 @@ def play_quiz(max_attempts: int, moves) -> None:
             player.send("submit", {"selected": selected, "none": none, "seq": token(block, token_kind)})
         elif kind == "reset":
             player.send("reset", {"seq": token(block, move[1])})
-        elif kind == "repeat":
-            player.repeat_last()
-        elif kind == "hostile":
-            player.hostile(move[1], move[2])
-        elif kind == "studio":
-            player.studio_as_learner(move[1])
-        else:
+        elif not player.common_move(move):
             edit_quiz(block, move[1], move[2])
         score = block.get_score()
         assert 0 <= score.raw_earned <= score.raw_possible == block.max_score()
