@@ -10,7 +10,10 @@ from lxml import html as lxml_html
 
 from free2link_xblocks.cli import main
 from free2link_xblocks.core.report import build_report
+from free2link_xblocks.i18n import cli_translation
+from free2link_xblocks.report import csvout, tables
 from free2link_xblocks.report.cli import write_report
+from free2link_xblocks.report.text import report_text
 
 from . import report_exports as rx
 from .test_blocks_i18n import PseudoTranslation
@@ -189,3 +192,31 @@ def test_every_label_of_the_page_is_translated(tmp_path, cohort):
                 leftovers.append(f"{name}={element.get(name)}")
     assert leftovers == []
     assert tree.get("lang") == "en"
+
+
+@pytest.mark.parametrize("identify", [False, True])
+def test_learners_csv_is_what_the_csv_module_would_write(tmp_path, cohort, identify):
+    """learners.csv is written as lines made from cached tails: byte for byte what csv.writer makes of the rows
+    (quotes around commas and quotes, formulas guarded), whatever the roster holds."""
+    odd = [rx.LearnerTruth(**vars(learner)) for learner in cohort[:12]]
+    odd[1].organisation, odd[2].organisation = 'Agency "North", Rome', "-1 + 2"
+    odd[3].name, odd[4].country = "Ann, \"the\" trainer", "Line\nbreak"
+    args = exports(tmp_path, odd)
+    out = tmp_path / "out"
+    assert main(["report", *args, "--out", str(out), "--salt", "s", *(["--identify"] if identify else [])]) == 0
+    data = build_report([(kind.removeprefix("--"), path) for kind, path in
+                         zip(args[::2], args[1::2], strict=False) if not kind.startswith("--roster-")],
+                        pass_mark=None, roster_columns={"user": "E-mail address", "organisation": "Agency"})
+    text = report_text(cli_translation())
+    identities = tables.Identities(data, text, b"s", identify)
+    table = tables.build_tables(data, text, identities)["learners"]
+    convert = [csvout._converter(kind, text) for kind in table.kinds]
+    expected = tmp_path / "expected.csv"
+    with open(expected, "w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([csvout.safe_text(column) + (" (%)" if kind == tables.GRADE else "")
+                         for column, kind in zip(table.columns, table.kinds, strict=False)])
+        writer.writerows([function(value) for function, value in zip(convert, row, strict=False)] for row in table.rows)
+    data.close()
+    assert (out / "learners.csv").read_bytes() == expected.read_bytes()
+    assert b'"Agency ""North"", Rome"' in expected.read_bytes() and b"'-1 + 2" in expected.read_bytes()

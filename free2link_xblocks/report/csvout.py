@@ -5,11 +5,15 @@ accents right). Shares and grades are percentages; text that a spreadsheet would
 from __future__ import annotations
 
 import csv
+import itertools
+import re
 from pathlib import Path
 
 from .tables import COUNT, GRADE, SHARE, STATUS, STATUS_KEYS, TEXT, Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LINES_A_WRITE = 4096
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
 
 
 def safe_text(value) -> str:
@@ -37,12 +41,23 @@ def write_table(path: Path, table: Table, text: dict) -> None:
                 kinds = [TEXT, table.row_kinds[index]]
                 writer.writerow([_value(value, kind, text) for value, kind in zip(row, kinds, strict=False)])
             return
-        if hasattr(table.rows, "csv_rows"):  # the learners' matrix: millions of rows, made as they are written
-            writer.writerows(table.rows.csv_rows({kind: _converter(kind, text) for kind in (TEXT, STATUS, GRADE)}))
+        if hasattr(table.rows, "csv_lines"):  # the learners' matrix: millions of rows, made as they are written
+            lines = table.rows.csv_lines({kind: _converter(kind, text) for kind in (TEXT, STATUS, GRADE)}, csv_field)
+            while batch := list(itertools.islice(lines, LINES_A_WRITE)):
+                stream.write("".join(batch))
             return
         convert = [_converter(kind, text) for kind in table.kinds]
         writer.writerows([function(value) for function, value in zip(convert, row, strict=False)]
                          for row in table.rows)
+
+
+def csv_field(value) -> str:
+    """``value`` as the csv module writes a field (its default dialect): quoted when it holds a comma, a quote or
+    a line break, quotes doubled; numbers as ``str`` gives them."""
+    text = value if isinstance(value, str) else str(value)
+    if _NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _converter(kind: str, text: dict):

@@ -142,39 +142,45 @@ class _LearnerCells:
                 cells.append(verdicts[row.passed])
             yield cells
 
-    def csv_rows(self, convert: dict):
-        """The rows as the CSV file has them, with ``convert`` (kind -> function of a value). Organisations,
-        countries and module patterns repeat, so each is converted once (up to a bound)."""
+    def csv_lines(self, convert: dict, field):
+        """The rows as the CSV file's lines, with ``convert`` (kind -> function of a value) and ``field`` (a
+        value as a CSV field, quoted where needed). Everything after the learner's own cells (organisation,
+        country, module statuses, grade, verdict) repeats from learner to learner, so each such tail is made
+        once (up to a bound) and a line costs its pseudonym and a join."""
         text, identities, pass_rule = self.text, self.identities, self.data.pass_rule
         safe, status, grade = convert[TEXT], convert[STATUS], convert[GRADE]
         verdicts = {value: safe(label) for value, label in ((None, text["unknown"]), (True, text["yes"]),
                                                            (False, text["no"]))}
-        places: dict = {}
-        patterns: dict = {}
-        identify, code, template = identities.identify, identities.codes.code, identities.template
+        tails: dict = {}
+        identify, code = identities.identify, identities.codes.code
+        label = _label_maker(identities.template, safe, field)
         # rows as they wait on disk (tuples in LearnerRow's order), read by position: no object a row
         key_at, org_at, country_at, modules_at, grade_at, passed_at = (LearnerRow._fields.index(name) for name in (
             "key", "organisation", "country", "modules", "grade", "passed"))
         for partition, index, row in self.data.learners.placed_tuples():
-            place = places.get((row[org_at], row[country_at]))
-            if place is None:
-                place = [safe(row[org_at]), safe(row[country_at])]
-                if len(places) < 100_000:
-                    places[(row[org_at], row[country_at])] = place
-            statuses = patterns.get(row[modules_at])
-            if statuses is None:
-                statuses = [status(value) for value in row[modules_at]]
-                if len(patterns) < 100_000:
-                    patterns[row[modules_at]] = statuses
-            cells = [safe(template.format(code=code(partition, index, row[key_at])))]
+            shared = (row[org_at], row[country_at], row[modules_at], row[grade_at], row[passed_at])
+            tail = tails.get(shared)
+            if tail is None:
+                cells = [safe(row[org_at]), safe(row[country_at]), *map(status, row[modules_at]), grade(row[grade_at])]
+                if pass_rule:
+                    cells.append(verdicts[row[passed_at]])
+                tail = "," + ",".join(map(field, cells)) + "\r\n"
+                if len(tails) < 100_000:
+                    tails[shared] = tail
+            head = label(code(partition, index, row[key_at]))
             if identify:
-                cells += map(safe, identities.cells(LearnerRow(*row)))
-            cells += place
-            cells += statuses
-            cells.append(grade(row[grade_at]))
-            if pass_rule:
-                cells.append(verdicts[row[passed_at]])
-            yield cells
+                head += "," + ",".join(field(safe(cell)) for cell in identities.cells(LearnerRow(*row)))
+            yield head + tail
+
+
+def _label_maker(template: str, safe, field):
+    """A function of a pseudonym code giving the learner's label as a CSV field: a join when the translated
+    template needs neither the formula guard nor quotes around its code (hex digits never do), else in full."""
+    head, marker, tail = template.partition("{code}")
+    sample = template.format(code="0A")
+    if marker and "{" not in head + tail and "}" not in head + tail and field(safe(sample)) == sample:
+        return lambda code: head + code + tail
+    return lambda code: field(safe(template.format(code=code)))
 
 
 def _timeline(data: ReportData, text: dict) -> Table:
