@@ -59,11 +59,35 @@ def test_the_partitions_change_nothing_in_the_report(tmp_path):
         assert everything(build_report(inputs, pass_mark=0.5, partitions=partitions)) == one
 
 
-def peak_aggregating(path, rows_per_partition=1000) -> int:
+@pytest.mark.parametrize("repeat", ["", "row", "file"])
+def test_grade_reports_read_in_order_make_the_same_report(tmp_path, repeat):
+    """Grade-type reports alone are read in order, one row a learner; a key that repeats (a row twice, a learner
+    in two files) sends them to the partitions after all. Either way the report is the partitions' report."""
+    cohort = rx.make_cohort(150, seed=43)
+    inputs = []
+    for language in ("it", "el", "pl", "en"):
+        path = tmp_path / f"{rx.RUNS[language]}_grade_report_2026-04-01-1015.csv"
+        rx.write_grade_report(path, [x for x in cohort if x.language == language])
+        inputs.append(("grades", path))
+    if repeat == "row":
+        lines = inputs[1][1].read_text(encoding="utf-8").splitlines(keepends=True)
+        inputs[1][1].write_text("".join(lines + lines[5:6]), encoding="utf-8")
+    elif repeat == "file":
+        rx.write_problem_grade_report(tmp_path / "problem_grades.csv", cohort[::3])
+        inputs.append(("problem-grades", tmp_path / "problem_grades.csv"))
+    ordered = build_report(inputs, pass_mark=0.5)
+    assert isinstance(ordered.learners, summary.RowsInOrder) == (not repeat)
+    partitioned = build_report(inputs, pass_mark=0.5, partitions=3, in_order=False)
+    assert isinstance(partitioned.learners, summary.LearnerRows)
+    assert everything(ordered) == everything(partitioned)
+    assert len(ordered.learners) == 150 and ordered.figures["completed"] > 0
+
+
+def peak_aggregating(path, rows_per_partition=1000, in_order=False) -> int:
     rows = sum(1 for _line in open(path, encoding="utf-8")) - 1
     tracemalloc.start()
     try:
-        report = build_report([("grades", path)], partitions=max(1, rows // rows_per_partition))
+        report = build_report([("grades", path)], partitions=max(1, rows // rows_per_partition), in_order=in_order)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -85,6 +109,14 @@ def test_memory_does_not_grow_with_the_rows(tmp_path, small_buffers):
     gen.write_grade_report(large, 16_000)
     # four times the learners, about the same memory (a file and a few cached values more per partition)
     assert peak_aggregating(large) < peak_aggregating(small) * 1.5
+
+
+def test_memory_does_not_grow_with_the_rows_read_in_order(tmp_path, small_buffers):
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    gen.write_grade_report(small, 4_000)
+    gen.write_grade_report(large, 16_000)
+    # four times the learners, about the same memory (and 8 bytes a row for the key hashes)
+    assert peak_aggregating(large, in_order=True) < peak_aggregating(small, in_order=True) * 1.5
 
 
 def test_without_partitions_memory_would_grow(tmp_path, small_buffers):

@@ -27,15 +27,18 @@ __all__ = ["GRADES", "PROBLEM_GRADES", "RESPONSES", "ROSTER", "ReportData", "bui
 
 def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str, str]] | None = None,
                  roster_columns: dict | None = None, partitions: int | None = None,
-                 structures: list[dict] | None = None, language: str = "en") -> ReportData:
+                 structures: list[dict] | None = None, language: str = "en", in_order: bool | None = None) -> ReportData:
     """Read ``inputs`` (``(kind, path)`` pairs, any order) and summarise them.
 
     ``structures`` are the structure maps of the course's runs (see structure.py): the runs of the exports
     merge by structure, with module and block names in ``language``; ``modules`` (the ``--modules`` file)
     comes first. What is read about learners waits on disk in ``partitions`` parts (by default one per 8 MB of
-    input), so that memory does not grow with the number of learners or rows."""
+    input), so that memory does not grow with the number of learners or rows; grade-type reports alone are
+    read ``in_order`` (by default), one row a learner unless a key repeats (see model.py)."""
     inputs = list(inputs)
-    aggregator = Aggregator(partitions or _partitions_for(inputs))
+    if in_order is None:
+        in_order = all(kind in (GRADES, PROBLEM_GRADES) for kind, _path in inputs)
+    aggregator = Aggregator(partitions or _partitions_for(inputs), in_order=in_order)
     # rosters first, so that their emails are matched to learners as the exports are read; their problems
     # and file summaries are then put in the order the files were given
     early = {}

@@ -9,6 +9,11 @@ Learners can be millions: what a row says about a learner is a small *event*, ap
 several partition files on disk chosen by the learner's key (so that every event of one learner is
 in the same partition, in the order read). The summary then reads one partition at a time, so
 memory is bounded by the largest partition, which the number of partitions keeps small.
+
+Grade-type reports alone (the grade report, the problem grade report: one row a learner) are read *in order*
+instead: every event goes to one file in the order read, and a hash of each learner's key is kept (8 bytes a
+row). When no key repeats, each row is a learner of its own, and the report is made in one pass over that
+file; when one does, the events are spread into partitions after all (see summary.summarise).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import pickle
 import shutil
 import tempfile
 import weakref
+from array import array
 from dataclasses import dataclass, field
 
 from ..problems import Problem
@@ -33,6 +39,7 @@ GRADE_EVENT, RESPONSE_EVENT, ROSTER_EVENT = 0, 1, 2
 BYTES_PER_PARTITION = 8 << 20  # input bytes per partition: about 50,000 learners of a grade report
 BUFFERED = 65_536  # events waiting in memory to be written, over all partitions
 PROBLEMS_KEPT = 1000  # problems kept in memory; the others wait on disk for problems.csv
+KEY_BUCKETS = 1024  # key hashes of the rows read in order, by their low bits: checked for repeats a bucket at once
 
 
 def merged_status(old: int, new: int) -> int:
@@ -161,12 +168,12 @@ class SpillFolder:
 class Partitions:
     """Events appended per learner key to ``count`` files, read back one partition at a time, in order."""
 
-    def __init__(self, spill: SpillFolder, count: int):
+    def __init__(self, spill: SpillFolder, count: int, name: str = "part"):
         self.count = count
         self.batch = max(16, BUFFERED // count)
         self.buffers: list[list] = [[] for _ in range(count)]
         # unbuffered: each batch is written whole, and a buffer per partition would grow with their number
-        self.streams = [open(spill.file(f"part-{n}"), "wb", buffering=0) for n in range(count)]  # noqa: SIM115
+        self.streams = [open(spill.file(f"{name}-{n}"), "wb", buffering=0) for n in range(count)]  # noqa: SIM115
         self.events = 0
 
     def add(self, key: str, event: tuple) -> None:
@@ -188,10 +195,22 @@ class Partitions:
             self.flush(number)
             self.streams[number].close()
 
-    def read(self, number: int):
-        """Every event of partition ``number``, in the order added."""
+    def read(self, number: int, keep: bool = False):
+        """Every event of partition ``number``, in the order added; its file is removed unless ``keep``."""
         yield from read_batches(self.streams[number].name)
-        os.unlink(self.streams[number].name)
+        if not keep:
+            os.unlink(self.streams[number].name)
+
+
+class KeyHashes:
+    """The hash of every learner key read in order (8 bytes a row), in buckets by their low bits, to find out
+    whether a key repeats. Two keys with the same hash count as a repeat: the slower way is right for both."""
+
+    def __init__(self):
+        self.buckets = [array("q") for _ in range(KEY_BUCKETS)]
+
+    def repeated(self) -> bool:
+        return any(len(set(bucket)) < len(bucket) for bucket in self.buckets)
 
 
 class ProblemLog:
@@ -237,9 +256,13 @@ class ProblemLog:
 class Aggregator:
     """Everything read so far; the readers feed it, :func:`..summary.summarise` turns it into the report."""
 
-    def __init__(self, partitions: int = 1):
+    def __init__(self, partitions: int = 1, in_order: bool = False):
         self.spill = SpillFolder()
-        self.partitions = Partitions(self.spill, max(1, partitions))
+        self.partition_count = max(1, partitions)
+        # read in order: one file, and the key hashes that tell whether it may stay so (see the module's doc)
+        self.key_hashes = KeyHashes() if in_order else None
+        self.partitions = Partitions(self.spill, 1, "in-order") if in_order else \
+            Partitions(self.spill, self.partition_count)
         self.items: dict[tuple, Item] = {}
         self.item_list: list[Item] = []
         self.layouts: list[list] = []  # per grade-type file: the item (or None) of each graded column

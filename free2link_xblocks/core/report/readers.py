@@ -369,6 +369,8 @@ def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of) 
     partitions = aggregator.partitions
     buffers, count, batch, flush = partitions.buffers, partitions.count, partitions.batch, partitions.flush
     verdicts, states, missing = dict(VERDICTS), dict(ENROLMENT), object()
+    buckets = aggregator.key_hashes.buckets if aggregator.key_hashes is not None else None
+    mask = len(buckets) - 1 if buckets else 0
     verdict = active = None
     seen = False
     for line, fields in table.rows():
@@ -401,7 +403,10 @@ def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of) 
             active = states.get(fields[status], missing)
             if active is missing:
                 active = _active(fields[status])
-        number = hash(key) % count  # Partitions.add, written out: this runs for every row
+        hashed = hash(key)
+        if buckets is not None:  # read in order: the key's hash, to find repeats (KeyHashes)
+            buckets[hashed & mask].append(hashed)
+        number = hashed % count  # Partitions.add, written out: this runs for every row
         buffer = buffers[number]
         buffer.append((GRADE_EVENT, key, name, mail, run, value, verdict, active,
                        fields[cohort].strip() if cohort is not None else "", counter, layout, codes_of(line, fields)))

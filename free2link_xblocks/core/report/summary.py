@@ -32,6 +32,7 @@ from .model import (
     UNKNOWN,
     Aggregator,
     Learner,
+    Partitions,
     RosterEntry,
     RunRecord,
     merged_status,
@@ -121,7 +122,45 @@ class ReportData:
             self.spill.close()
 
 
-class LearnerRows:
+class _Rows:
+    """Every learner's row in the report's order, read from disk as often as needed; :meth:`placed` and
+    :meth:`placed_tuples` also say where each row waits (partition, index), in the order :meth:`keys` gives."""
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        for _partition, _index, row in self.placed():
+            yield row
+
+    def placed(self):
+        """``(partition, index, row)`` of every learner in report order: where the row waits in the partitions
+        (as :meth:`keys` gives them), so that a figure worked out per key in that order can be found again."""
+        for number, index, row in self.placed_tuples():
+            yield number, index, LearnerRow(*row[:9], list(row[9]), *row[10:])
+
+
+class RowsInOrder(_Rows):
+    """The rows when every learner is one grade-type row (read in order, no key repeated): made from the rows'
+    events as they wait on disk, in the order read, which is the report's order (no roster places anyone)."""
+
+    def __init__(self, path: str, count: int, row_of):
+        self.path, self.count, self.row_of = path, count, row_of
+
+    def placed_tuples(self):
+        row_of = self.row_of
+        for index, event in enumerate(read_batches(self.path)):
+            yield 0, index, row_of(event)
+
+    def keys(self):
+        for event in read_batches(self.path):
+            yield event[1]
+
+    def partition_sizes(self) -> list[int]:
+        return [self.count]
+
+
+class LearnerRows(_Rows):
     """Every learner's row, in report order (organisation, country, then as first read), streamed from the
     sorted partitions on disk; iterate as often as needed."""
 
@@ -145,19 +184,6 @@ class LearnerRows:
         self.files.append(path)
         self.sizes.append(len(ordered))
         self.count += len(ordered)
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __iter__(self):
-        for _partition, _index, row in self.placed():
-            yield row
-
-    def placed(self):
-        """``(partition, index, row)`` of every learner in report order: where the row waits in the partitions
-        (as :meth:`keys` gives them), so that a figure worked out per key in that order can be found again."""
-        for number, index, row in self.placed_tuples():
-            yield number, index, LearnerRow(*row[:9], list(row[9]), *row[10:])
 
     def placed_tuples(self):
         """:meth:`placed` with each row as it waits on disk: a tuple in :class:`LearnerRow`'s order (modules a
@@ -195,13 +221,19 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
     layout = _Layout(aggregator, item_modules, len(names))
     pass_rule = "mark" if pass_mark is not None else ("certificate" if aggregator.verdicts_seen else None)
     totals = _Totals(names, aggregator.runs)
-    rows = LearnerRows(aggregator.spill, aggregator.partitions.count)
-    for number in range(aggregator.partitions.count):
-        learners, single = replay(aggregator, layout, aggregator.partitions.read(number))
-        partition_rows = [totals.add(key, learner, layout, pass_rule, pass_mark) for key, learner in learners.items()]
-        partition_rows += [totals.add_row(event, layout, pass_rule, pass_mark) for event in single.values()]
-        del learners, single
-        rows.add_partition(partition_rows)
+    if aggregator.key_hashes is not None and not aggregator.key_hashes.repeated():
+        rows = _rows_in_order(aggregator, totals, layout, pass_rule, pass_mark)
+    else:
+        if aggregator.key_hashes is not None:
+            _spread(aggregator)
+        rows = LearnerRows(aggregator.spill, aggregator.partitions.count)
+        for number in range(aggregator.partitions.count):
+            learners, single = replay(aggregator, layout, aggregator.partitions.read(number))
+            partition_rows = [totals.add(key, learner, layout, pass_rule, pass_mark)
+                              for key, learner in learners.items()]
+            partition_rows += [totals.add_row(event, layout, pass_rule, pass_mark) for event in single.values()]
+            del learners, single
+            rows.add_partition(partition_rows)
     aggregator.problems.extend(pair[1:] for pair in sorted(aggregator.roster_problems, key=lambda p: p[0]))
     data = ReportData(
         learners=rows, modules=names, funnel=[], groups={}, blocks=_blocks(aggregator),
@@ -211,6 +243,31 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
     totals.finish(data, pass_rule)
     data.timeline = _timeline(aggregator, layout, len(names))
     return data
+
+
+def _rows_in_order(aggregator: Aggregator, totals, layout, pass_rule, pass_mark) -> RowsInOrder:
+    """Grade-type rows read in order, no key repeated: each row is a learner, counted in one pass."""
+    path = aggregator.partitions.streams[0].name
+    count_row = totals.count_row
+    count = 0
+    for event in read_batches(path):
+        count_row(_grade_row(event, layout, pass_rule, pass_mark))
+        count += 1
+
+    def row_of(event):
+        return _grade_row(event, layout, pass_rule, pass_mark)
+
+    return RowsInOrder(path, count, row_of)
+
+
+def _spread(aggregator: Aggregator) -> None:
+    """Grade-type rows read in order where some key repeats: their events into partitions by learner after all,
+    as if read so (the repeated learner's rows merge as ever)."""
+    spread = Partitions(aggregator.spill, aggregator.partition_count)
+    for event in aggregator.partitions.read(0):
+        spread.add(event[1], event)
+    spread.finish()
+    aggregator.partitions = spread
 
 
 def _timeline(aggregator: Aggregator, layout, module_count: int) -> list[tuple]:
@@ -287,24 +344,21 @@ class _Totals:
     def add_row(self, event: tuple, layout, pass_rule, pass_mark) -> tuple:
         """:meth:`add` for a learner of a single grade-report row (no roster entry, so placed by order alone),
         from the row's event."""
-        _, key, name, mail, run, grade, verdict, active, cohort, order, layout_id, codes = event
-        modules, started, completed = layout.row_progress(run, layout_id, codes)
-        started = started or bool(grade)
-        if pass_rule == "mark":
-            passed = None if grade is None else grade >= pass_mark - 1e-9
-        else:
-            passed = verdict
-        enrolled = True if active is None else active
-        tally = self.tally.get(("", "", cohort, run, modules, started, completed, passed, enrolled))
+        row = _grade_row(event, layout, pass_rule, pass_mark)
+        self.count_row(row)
+        return (True, "", "", row[15]), row
+
+    def count_row(self, row: tuple) -> None:
+        """Count the learner of a single grade-report row (see :func:`_grade_row`)."""
+        key = ("", "", row[6], row[8][0], row[9], row[12], row[13], row[11], row[14])
+        tally = self.tally.get(key)
         if tally is None:
-            tally = self.tally[("", "", cohort, run, modules, started, completed, passed, enrolled)] = [0, 0.0, 0]
+            tally = self.tally[key] = [0, 0.0, 0]
         tally[0] += 1
+        grade = row[10]
         if grade is not None:
             tally[1] += grade
             tally[2] += 1
-        return ((True, "", "", order),
-                (key, name, mail, "", "", "", cohort, "", (run,), modules, grade, passed, started, completed, enrolled,
-                 order))
 
     def finish(self, data: ReportData, pass_rule) -> None:
         count = started = completed = passed = unenrolled = 0
@@ -344,6 +398,18 @@ class _Totals:
         data.figures = {"enrolled": count, "started": started, "completed": completed,
                         "passed": passed if pass_rule else None,
                         "mean_grade": grade_sum / graded if graded else None, "runs": len(per_run)}
+
+
+def _grade_row(event: tuple, layout, pass_rule, pass_mark) -> tuple:
+    """The row (in :class:`LearnerRow`'s order) of a learner known from one grade-type row alone."""
+    _, key, name, mail, run, grade, verdict, active, cohort, order, layout_id, codes = event
+    modules, started, completed = layout.row_progress(run, layout_id, codes)
+    if pass_rule == "mark":
+        passed = None if grade is None else grade >= pass_mark - 1e-9
+    else:
+        passed = verdict
+    return (key, name, mail, "", "", "", cohort, "", (run,), modules, grade, passed, started or bool(grade), completed,
+            True if active is None else active, order)
 
 
 def _tally(tally: dict, key: tuple, grade) -> None:
