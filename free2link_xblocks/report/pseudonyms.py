@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
+import operator
 import secrets
 from array import array
 
@@ -54,26 +56,42 @@ class StreamedCodes:
     8 …) at which no two codes are the same."""
 
     def __init__(self, keys, sizes: list[int], salt: bytes):
-        keyed = Keyed(salt)
-        self.prefixes = array("Q", (int.from_bytes(keyed.digest(key)[:8], "big") for key in keys()))
+        self.prefixes = _prefixes(keys(), Keyed(salt))
         self.starts = [sum(sizes[:n]) for n in range(len(sizes))]
         self.digits = _digits(self.prefixes)
         self.whole = None
         if self.digits > 16:  # two learners share 64 bits: so rare that the whole digests decide
             self.whole = pseudonym_codes(list(keys()), salt)
             self.digits = len(next(iter(self.whole.values())))
+        self._shift, self._format = 64 - 4 * min(self.digits, 16), f"%0{min(self.digits, 16)}X"
 
     def code(self, partition: int, index: int, key: str) -> str:
         if self.whole is not None:
             return self.whole[key]
-        return f"{self.prefixes[self.starts[partition] + index]:016X}"[: self.digits]
+        return self._format % (self.prefixes[self.starts[partition] + index] >> self._shift)
+
+
+def _prefixes(keys, keyed: Keyed) -> array:
+    """The first 8 bytes of each key's digest (:meth:`Keyed.digest`, written out: this runs for every learner)."""
+    inner, outer = keyed.inner, keyed.outer
+    prefixes = array("Q")
+    append, from_bytes = prefixes.append, int.from_bytes
+    for key in keys:
+        hashed = inner.copy()
+        hashed.update(key.encode("utf-8"))
+        wrapped = outer.copy()
+        wrapped.update(hashed.digest())
+        append(from_bytes(wrapped.digest()[:8], "big"))
+    return prefixes
 
 
 def _digits(prefixes: array) -> int:
     if len(prefixes) < 2:
         return MIN_DIGITS
     ordered = sorted(prefixes)
-    shared = max((64 - (a ^ b).bit_length()) // 4 for a, b in zip(ordered, ordered[1:], strict=False))
+    # the two closest prefixes share the most leading bits
+    closest = min(map(operator.xor, ordered, itertools.islice(ordered, 1, None)))
+    shared = (64 - closest.bit_length()) // 4
     return MIN_DIGITS + 2 * max(0, -(-(shared + 1 - MIN_DIGITS) // 2))
 
 

@@ -16,7 +16,16 @@ from pathlib import Path
 from ..problems import N_, Problem
 from .csvfile import CsvFile, UnusableFile
 from .model import BYTES_PER_PARTITION, Aggregator
-from .readers import GRADES, PROBLEM_GRADES, RESPONSES, ROSTER, read_file, route_roster
+from .readers import (
+    GRADES,
+    PROBLEM_GRADES,
+    RESPONSES,
+    ROSTER,
+    date_from_file_name,
+    read_file,
+    route_roster,
+    run_from_file_name,
+)
 from .structure import applicable, module_mapping
 from .summary import ReportData, summarise
 
@@ -39,6 +48,7 @@ def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str
     if in_order is None:
         in_order = all(kind in (GRADES, PROBLEM_GRADES) for kind, _path in inputs)
     aggregator = Aggregator(partitions or _partitions_for(inputs), in_order=in_order)
+    aggregator.dated_runs = _dated_runs(inputs)
     # rosters first, so that their emails are matched to learners as the exports are read; their problems
     # and file summaries are then put in the order the files were given
     early = {}
@@ -61,6 +71,17 @@ def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str
         stats.title = titles.get(block_id, stats.title)
         stats.labels.update(labels.get(block_id, {}))  # choices and indicators named in the report's language
     return summarise(aggregator, pass_mark=pass_mark, modules=(modules or []) + pairs)
+
+
+def _dated_runs(inputs) -> set[str]:
+    """The runs with grade reports of two or more dates (by their file names): only theirs are snapshotted for
+    completion over time."""
+    dates: dict[str, set] = {}
+    for kind, path in inputs:
+        date = date_from_file_name(Path(path)) if kind == GRADES else None
+        if date:
+            dates.setdefault(run_from_file_name(Path(path)), set()).add(date)
+    return {run for run, found in dates.items() if len(found) > 1}
 
 
 def _partitions_for(inputs) -> int:

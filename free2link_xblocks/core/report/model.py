@@ -267,6 +267,7 @@ class Aggregator:
         self.item_list: list[Item] = []
         self.layouts: list[list] = []  # per grade-type file: the item (or None) of each graded column
         self.snapshots: list[tuple] = []  # per grade report: (run, date, layout, {status codes: rows})
+        self.dated_runs: set | None = None  # runs whose grade reports are snapshotted (None: all)
         self.blocks: dict[tuple, BlockStats] = {}
         self.runs: dict[str, None] = {}  # in the order first seen
         self.subsection_chapters: dict[tuple[str, str], str] = {}  # (run, subsection) -> chapter

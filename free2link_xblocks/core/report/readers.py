@@ -56,6 +56,7 @@ _REPORT_FILE = re.compile(r"^(?P<run>.+?)_(?:problem_grade_report|grade_report)_
                           r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<hour>\d{2})(?P<minute>\d{2})")
 PATH_SEPARATOR, LIST_SEPARATOR = " > ", " | "
 PATTERNS_KEPT = 100_000  # distinct rows of one grade report counted for completion over time
+VALUES_KEPT = 100_000  # distinct grades remembered while reading a grade-type report
 OUT_OF_RANGE = N_("column \"{column}\" is outside {low} to {high}; that value was left out")
 OUT_OF_MAX = N_("column \"{column}\" is outside 0 to the maximum in \"{maximum}\"; that value was left out")
 
@@ -221,45 +222,43 @@ def read_grades(table: CsvFile, aggregator: Aggregator, **_options) -> None:
     numbered, plain = _graded_columns(table, grade, run, aggregator)
     layout = [item for _position, item in numbered] + [None] * len(plain)
     aggregator.layouts.append(layout)
-    cells = _cells_of([position for position, _item in numbered])
-    plain_positions = [position for position, _item in plain]
+    positions, plain_positions = [position for position, _item in numbered], [position for position, _item in plain]
+    offset = len(positions)
     scores = _ScoreCodes(table, SUBSECTION_CODES, _subsection_code)
     plain_scores = _ScoreCodes(table, PLAIN_CODES, _plain_code)
-    offset, positions = len(numbered), [position for position, _item in numbered]
-    known, plain_known, plain_cells = scores.known, plain_scores.known, _cells_of(plain_positions)
+    # every graded cell of a row at once, each looked up in its kind's remembered codes
+    cells = _cells_of(positions + plain_positions)
+    maps = (scores.known,) * len(positions) + (plain_scores.known,) * len(plain_positions)
+    dict_get = dict.get
 
     # each grade report alone, for completion over time when a run has reports of several dates
-    patterns: dict[bytes, int] = {}
+    patterns: dict[bytes, int] | None = {} if aggregator.dated_runs is None or run in aggregator.dated_runs else None
     pending = [None in layout]  # a column added by hand still waits for its first score
 
-    known_get, plain_get = known.get, plain_known.get
-
     def codes_of(line, fields) -> bytes:
+        values = cells(fields)
         try:  # every value already known: all in C
-            codes = bytes(map(known_get, cells(fields)))
+            codes = bytes(map(dict_get, maps, values))
         except TypeError:  # a value seen for the first time, or a problem
-            codes = bytes(scores.codes(line, fields, cells(fields), positions))
-        if plain_positions:
-            try:
-                plain_codes = bytes(map(plain_get, plain_cells(fields)))
-            except TypeError:
-                plain_codes = bytes(plain_scores.codes(line, fields, plain_cells(fields), plain_positions))
-            if pending[0]:
-                for number, code in enumerate(plain_codes):
-                    if code and layout[offset + number] is None:  # a column added by hand counts from its first score
-                        name = table.columns[plain_positions[number]].strip()
-                        layout[offset + number] = aggregator.item(run, SUBSECTION, name, title=name, subsection=name)
-                pending[0] = None in layout
-            codes += plain_codes
-        count = patterns.get(codes)
-        if count is not None:
-            patterns[codes] = count + 1
-        elif len(patterns) < PATTERNS_KEPT:
-            patterns[codes] = 1
+            codes = bytes(scores.codes(line, fields, values[:offset], positions)
+                          + plain_scores.codes(line, fields, values[offset:], plain_positions))
+        if pending[0]:
+            for number, code in enumerate(codes[offset:]):
+                if code and layout[offset + number] is None:  # a column added by hand counts from its first score
+                    name = table.columns[plain_positions[number]].strip()
+                    layout[offset + number] = aggregator.item(run, SUBSECTION, name, title=name, subsection=name)
+            pending[0] = None in layout
+        if patterns is not None:
+            count = patterns.get(codes)
+            if count is not None:
+                patterns[codes] = count + 1
+            elif len(patterns) < PATTERNS_KEPT:
+                patterns[codes] = 1
         return codes
 
-    aggregator.snapshots.append((run, date_from_file_name(Path(table.source)), len(aggregator.layouts) - 1,
-                                 patterns))
+    if patterns is not None:
+        aggregator.snapshots.append((run, date_from_file_name(Path(table.source)), len(aggregator.layouts) - 1,
+                                     patterns))
     _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of)
 
 
@@ -368,7 +367,7 @@ def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of) 
     counter = aggregator.learners_seen
     partitions = aggregator.partitions
     buffers, count, batch, flush = partitions.buffers, partitions.count, partitions.batch, partitions.flush
-    verdicts, states, missing = dict(VERDICTS), dict(ENROLMENT), object()
+    verdicts, states, grades, missing = dict(VERDICTS), dict(ENROLMENT), {}, object()
     buckets = aggregator.key_hashes.buckets if aggregator.key_hashes is not None else None
     mask = len(buckets) - 1 if buckets else 0
     verdict = active = None
@@ -387,12 +386,11 @@ def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of) 
             roster_emails[mail.casefold()] = roster_emails[mail.casefold()] or key
         counter += 1
         text = fields[grade]
-        try:  # the LMS's own 0-1 fraction
-            value = float(text)
-            if not 0 <= value <= 1:
-                raise ValueError
-        except ValueError:
+        value = grades.get(text, missing)  # grades repeat: the LMS rounds them to two decimals
+        if value is missing:
             value = _read_grade(table, line, text)
+            if (value is not None or not text.strip()) and len(grades) < VALUES_KEPT:  # a problem is not kept
+                grades[text] = value
         if eligible is not None:
             verdict = verdicts.get(fields[eligible], missing)
             if verdict is missing:
@@ -431,6 +429,13 @@ def _active(text: str) -> bool | None:
 
 
 def _read_grade(table, line, text) -> float | None:
+    try:  # the LMS's own 0-1 fraction
+        value = float(text)
+    except ValueError:
+        pass
+    else:
+        if 0 <= value <= 1:
+            return value
     text = text.strip()
     if not text:
         return None

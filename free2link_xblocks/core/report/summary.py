@@ -246,18 +246,52 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
 
 
 def _rows_in_order(aggregator: Aggregator, totals, layout, pass_rule, pass_mark) -> RowsInOrder:
-    """Grade-type rows read in order, no key repeated: each row is a learner, counted in one pass."""
+    """Grade-type rows read in order, no key repeated: each row is a learner, counted in one pass. Learners
+    alike (run, grade, verdict, enrolment, cohort, statuses) are counted together, a bounded number at once."""
     path = aggregator.partitions.streams[0].name
-    count_row = totals.count_row
-    count = 0
+    rows = _GradeRows(layout, pass_rule, pass_mark)
+    counts: dict = {}
+    learners = 0
     for event in read_batches(path):
-        count_row(_grade_row(event, layout, pass_rule, pass_mark))
-        count += 1
+        alike = event[4:9] + event[10:]
+        counts[alike] = counts.get(alike, 0) + 1
+        if len(counts) >= _GradeRows.LIMIT:
+            learners += rows.count(counts, totals)
+    learners += rows.count(counts, totals)
+    return RowsInOrder(path, learners, rows.row)
 
-    def row_of(event):
-        return _grade_row(event, layout, pass_rule, pass_mark)
 
-    return RowsInOrder(path, count, row_of)
+class _GradeRows:
+    """The rows of learners known from one grade-type row each. All a row says beyond who the learner is
+    follows from the row's run, grade, verdict, enrolment, cohort and statuses, which repeat from learner to
+    learner: that part is worked out once (up to a bound)."""
+
+    LIMIT = 100_000
+
+    def __init__(self, layout, pass_rule, pass_mark):
+        self.layout, self.pass_rule, self.pass_mark = layout, pass_rule, pass_mark
+        self.known: dict = {}
+
+    def shared(self, alike: tuple) -> tuple:
+        """Row fields 3 to 14 (see :class:`LearnerRow`) of ``alike``: an event's fields 4 to 8 and 10 to 11."""
+        found = self.known.get(alike)
+        if found is None:
+            found = _grade_row_shared(alike, self.layout, self.pass_rule, self.pass_mark)
+            if len(self.known) < self.LIMIT:
+                self.known[alike] = found
+        return found
+
+    def row(self, event: tuple) -> tuple:
+        return event[1:4] + self.shared(event[4:9] + event[10:]) + (event[9],)
+
+    def count(self, counts: dict, totals) -> int:
+        """Add ``counts`` (alike -> learners) to ``totals``, and empty it; return how many learners they were."""
+        learners = 0
+        for alike, count in counts.items():
+            totals.count_alike(self.shared(alike), count)
+            learners += count
+        counts.clear()
+        return learners
 
 
 def _spread(aggregator: Aggregator) -> None:
@@ -344,21 +378,21 @@ class _Totals:
     def add_row(self, event: tuple, layout, pass_rule, pass_mark) -> tuple:
         """:meth:`add` for a learner of a single grade-report row (no roster entry, so placed by order alone),
         from the row's event."""
-        row = _grade_row(event, layout, pass_rule, pass_mark)
-        self.count_row(row)
-        return (True, "", "", row[15]), row
+        shared = _grade_row_shared(event[4:9] + event[10:], layout, pass_rule, pass_mark)
+        self.count_alike(shared, 1)
+        return (True, "", "", event[9]), event[1:4] + shared + (event[9],)
 
-    def count_row(self, row: tuple) -> None:
-        """Count the learner of a single grade-report row (see :func:`_grade_row`)."""
-        key = ("", "", row[6], row[8][0], row[9], row[12], row[13], row[11], row[14])
+    def count_alike(self, shared: tuple, learners: int) -> None:
+        """Count ``learners`` of a single grade-report row each, alike in ``shared`` (see :class:`_GradeRows`)."""
+        _name, _org, _country, cohort, _date, runs, modules, grade, passed, started, completed, enrolled = shared
+        key = ("", "", cohort, runs[0], modules, started, completed, passed, enrolled)
         tally = self.tally.get(key)
         if tally is None:
             tally = self.tally[key] = [0, 0.0, 0]
-        tally[0] += 1
-        grade = row[10]
+        tally[0] += learners
         if grade is not None:
-            tally[1] += grade
-            tally[2] += 1
+            tally[1] += grade * learners
+            tally[2] += learners
 
     def finish(self, data: ReportData, pass_rule) -> None:
         count = started = completed = passed = unenrolled = 0
@@ -400,16 +434,17 @@ class _Totals:
                         "mean_grade": grade_sum / graded if graded else None, "runs": len(per_run)}
 
 
-def _grade_row(event: tuple, layout, pass_rule, pass_mark) -> tuple:
-    """The row (in :class:`LearnerRow`'s order) of a learner known from one grade-type row alone."""
-    _, key, name, mail, run, grade, verdict, active, cohort, order, layout_id, codes = event
+def _grade_row_shared(alike: tuple, layout, pass_rule, pass_mark) -> tuple:
+    """Row fields 3 to 14 (in :class:`LearnerRow`'s order) of a learner known from one grade-type row alone,
+    from the event's fields 4 to 8 and 10 to 11."""
+    run, grade, verdict, active, cohort, layout_id, codes = alike
     modules, started, completed = layout.row_progress(run, layout_id, codes)
     if pass_rule == "mark":
         passed = None if grade is None else grade >= pass_mark - 1e-9
     else:
         passed = verdict
-    return (key, name, mail, "", "", "", cohort, "", (run,), modules, grade, passed, started or bool(grade), completed,
-            True if active is None else active, order)
+    return ("", "", "", cohort, "", (run,), modules, grade, passed, started or bool(grade), completed,
+            True if active is None else active)
 
 
 def _tally(tally: dict, key: tuple, grade) -> None:
