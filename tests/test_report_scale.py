@@ -9,9 +9,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from free2link_xblocks.cli import main
-from free2link_xblocks.core.report import build_report, model, summary
+from free2link_xblocks.core.report import build_report, csvfile, model, readers, summary
 from free2link_xblocks.report import html
 from free2link_xblocks.report.pseudonyms import StreamedCodes, pseudonym_codes
 
@@ -101,6 +103,7 @@ def small_buffers(monkeypatch):
     """The bounds of a million-row report, scaled to a test's few thousand rows."""
     monkeypatch.setattr(model, "BUFFERED", 256)
     monkeypatch.setattr(summary.LearnerRows, "ROWS_IN_MEMORY", 256)
+    monkeypatch.setattr(csvfile, "CHUNK_CHARACTERS", 16_384)
 
 
 def test_memory_does_not_grow_with_the_rows(tmp_path, small_buffers):
@@ -174,3 +177,58 @@ def test_the_benchmark_exports_are_read_without_a_problem(tmp_path, kind):
     report = build_report([(kind, path)], partitions=3)
     assert list(report.problems) == [] and len(report.learners) == (300 if kind != "responses" else 20)
     assert len(report.modules) == (7 if kind != "responses" else 6)  # the blocks are in modules 2 to 7
+
+
+_FIELD = st.one_of(st.sampled_from(["", "a", "Not Attempted", "0.5", " x ", 'say "hi"', "a,b", "two\nlines",
+                                    "cr\rhere", "semi;colon"]), st.text(alphabet='ab,"\r\n; \x00', max_size=6))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_FIELD, min_size=1, max_size=5), max_size=12),
+       ending=st.sampled_from(["\r\n", "\n", "\r", "mixed"]),
+       quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_NONE]),
+       chunk=st.integers(1, 40))
+def test_rows_read_in_blocks_are_the_csv_modules_rows(tmp_path_factory, monkeypatch, rows, ending, quoting, chunk):
+    """Plain lines are split in C, a chunk at a time: the rows, their lines and the problems are those of the csv
+    module reading the whole file (written as the LMS or a careless hand writes it)."""
+    path = tmp_path_factory.mktemp("blocks") / "file.csv"
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        stream.write("h1,h2,h3\r\n")
+        for number, row in enumerate(rows):
+            end = ("\r\n", "\n")[number % 2] if ending == "mixed" else ending
+            try:
+                csv.writer(stream, lineterminator=end, quoting=quoting, escapechar="\\").writerow(row)
+            except csv.Error:  # QUOTE_NONE and a character it cannot write: written as is
+                stream.write(",".join(row) + end)
+
+    def read(plain_lines):
+        with monkeypatch.context() as patch:
+            patch.setattr(csvfile, "_plain_lines", plain_lines)
+            patch.setattr(csvfile, "CHUNK_CHARACTERS", chunk)
+            with csvfile.CsvFile(path) as table:
+                found = [(line, list(fields)) for line, fields in table.rows()]
+                return found, [(p.line, p.format("f")) for p in table.problems], table.rows_read, table.rows_skipped
+
+    assert read(csvfile._plain_lines) == read(lambda chunk: None)
+
+
+def test_blocks_of_rows_make_the_report_rows_one_by_one_make(tmp_path, monkeypatch):
+    """Grade-type rows are read a block at a time when every value in the block is known or learnt without a
+    problem; a problem anywhere sends its block row by row, and is named with its line, in the order of the lines."""
+    for kind, grade in (("grades", 3), ("problem-grades", 4)):  # a bad grade, score, score, and an empty grade
+        path = tmp_path / gen.file_name(kind, 5000)
+        gen.WRITERS[kind](path, 5000)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, column, value in ((7, grade, "lots"), (2600, grade + 1, "7"), (4999, grade + 3, "-1"),
+                                      (3100, grade, "")):
+            cells = lines[number].split(",")
+            cells[column] = value
+            lines[number] = ",".join(cells)
+        path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+        monkeypatch.setattr(csvfile, "BLOCK_ROWS", 512)
+        blocks = everything(build_report([(kind, path)], pass_mark=0.5))
+        with monkeypatch.context() as patch:
+            patch.setattr(readers._GradeRows, "block", lambda self, rows, codes_block: False)
+            one_by_one = everything(build_report([(kind, path)], pass_mark=0.5))
+        assert blocks == one_by_one
+        assert [int(problem.split(":")[1]) for problem in blocks["problems"]] == [8, 2601, 5000]

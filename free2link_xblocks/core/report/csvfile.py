@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import itertools
 import re
 
 from ..problems import N_, WARNING, Problem
 
 CHUNK = 1 << 20
+CHUNK_CHARACTERS = 1 << 18  # read at once while lines are plain
+BLOCK_ROWS = 4096
 DELIMITERS = (",", ";", "\t", "|")
 # Learner states and long paths can exceed the csv module's default limit of 128 KiB a field.
 FIELD_LIMIT = 64 << 20
@@ -66,6 +70,25 @@ def detect_encoding(path) -> tuple[str, Problem | None]:
                    "check that accented letters look right"),
                 {"line": bad_line, "encoding": name}, severity=WARNING)
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def _plain_lines(chunk: str) -> list[str] | None:
+    """The lines of ``chunk`` (whole lines) when the csv module would read each as its delimited fields alone: no
+    quote, no NUL, every line ending the same (LF or CRLF); else None."""
+    if '"' in chunk or "\0" in chunk:
+        return None
+    crlf = chunk.count("\r\n")
+    if crlf:
+        if chunk.count("\r") != crlf or chunk.count("\n") != crlf:
+            return None
+        lines = chunk.split("\r\n")
+    elif "\r" in chunk:
+        return None
+    else:
+        lines = chunk.split("\n")
+    if not lines[-1]:
+        lines.pop()  # after the last line ending
+    return lines
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -148,27 +171,94 @@ class CsvFile:
 
     def rows(self):
         """Yield ``(line, fields)`` for every usable row; short rows are padded with empty fields."""
-        reader = csv.reader(self._stream, delimiter=self.delimiter)
+        for first, rows in self.blocks():
+            yield from zip(itertools.count(first), rows)
+
+    def blocks(self, size: int | None = None):
+        """Yield ``(line, rows)``: every usable row, up to ``size`` at once, row ``i`` starting on line ``line + i``;
+        short rows are padded with empty fields.
+
+        Whole lines are read a chunk at a time and split on the delimiter, all in C, while they hold no quote, NUL
+        or lone carriage return (what the LMS writes); from the first chunk that does, the csv module reads the
+        rest of the file row by row."""
+        size = size or BLOCK_ROWS
+        stream, width, delimiter = self._stream, len(self.columns), self.delimiter
+        before = self._header_line  # lines read so far
+        while True:
+            chunk = stream.read(CHUNK_CHARACTERS)
+            if not chunk:
+                return
+            if not chunk.endswith("\n"):
+                chunk += stream.readline()  # whole lines only
+            lines = _plain_lines(chunk)
+            if lines is None:
+                yield from self._csv_blocks(itertools.chain(io.StringIO(chunk, newline=""), stream), before, size)
+                return
+            rows = list(map(str.split, lines, itertools.repeat(delimiter, len(lines))))
+            if min(map(len, rows)) == max(map(len, rows)) == width:  # the usual chunk
+                self.rows_read += len(rows)
+                for start in range(0, len(rows), size):
+                    yield before + 1 + start, rows[start:start + size]
+            else:
+                yield from self._some_unusual(rows, before, size)
+            before += len(lines)
+
+    def _some_unusual(self, rows: list, before: int, size: int):
+        """:meth:`blocks` of a chunk of single-line rows, some of them not as wide as the header."""
+        block, first = [], before + 1
+        for line, fields in enumerate(rows, start=before + 1):
+            if len(fields) != len(self.columns):
+                if block:  # the rows before first, so that problems are found in the order of the lines
+                    yield first, block
+                block, first = [], line
+                fields = self._unusual(line, line, fields)
+                if fields is None:
+                    first = line + 1
+                    continue
+            self.rows_read += 1
+            block.append(fields)
+            if len(block) >= size:
+                yield first, block
+                block, first = [], line + 1
+        if block:
+            yield first, block
+
+    def _csv_blocks(self, source, before: int, size: int):
+        """:meth:`blocks` read by the csv module from ``source``, the lines after the first ``before``."""
+        reader = csv.reader(source, delimiter=self.delimiter)
         width = len(self.columns)
-        header = self._header_line
-        previous = header
+        previous = before
+        block, first = [], before + 1
         while True:
             try:
                 for fields in reader:  # the usual row costs a comparison or two: this runs a million times
-                    line, previous = previous + 1, header + reader.line_num
-                    if len(fields) == width and line == previous:
-                        self.rows_read += 1
-                        yield line, fields
-                    else:
+                    line, previous = previous + 1, before + reader.line_num
+                    if len(fields) != width or line != previous:
+                        if block:  # the rows before first, so that problems are found in the order of the lines
+                            yield first, block
+                        block, first = [], line
                         fields = self._unusual(line, previous, fields)
-                        if fields is not None:
-                            self.rows_read += 1
-                            yield line, fields
+                        if fields is None or line != previous:  # skipped, or over several lines: a block ends
+                            first = previous + 1
+                            if fields is not None:
+                                self.rows_read += 1
+                                yield line, [fields]
+                            continue
+                    self.rows_read += 1
+                    block.append(fields)
+                    if len(block) >= size:
+                        yield first, block
+                        block, first = [], previous + 1
+                if block:
+                    yield first, block
                 return
             except csv.Error as exc:
+                if block:
+                    yield first, block
                 self.problem(previous + 1, N_("the line is not valid CSV ({reason}); it was skipped"), reason=str(exc))
                 self.rows_skipped += 1
-                previous = header + reader.line_num
+                previous = before + reader.line_num
+                block, first = [], previous + 1
 
     def _unusual(self, line: int, last: int, fields: list) -> list | None:
         """A row not as wide as the header, or over several lines: padded, or skipped with a problem (None)."""

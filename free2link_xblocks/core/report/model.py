@@ -18,6 +18,7 @@ file; when one does, the events are spread into partitions after all (see summar
 
 from __future__ import annotations
 
+import marshal
 import os
 import pickle
 import shutil
@@ -51,15 +52,19 @@ def merged_status(old: int, new: int) -> int:
     return max(old, new)
 
 
+def write_batch(stream, batch: list) -> None:
+    """Append ``batch`` (a list of plain values: tuples, strings, numbers, bytes, None) to ``stream``, for
+    :func:`read_batches`: its length, then the batch marshalled (not pickled: these files live and die with the
+    process, and marshal is twice as fast)."""
+    data = marshal.dumps(batch)
+    stream.write(len(data).to_bytes(8, "little") + data)
+
+
 def read_batches(path):
-    """Every item of the pickled batches (lists) written one after another to ``path``, in order."""
+    """Every item of the batches (lists) written one after another to ``path`` (:func:`write_batch`), in order."""
     with open(path, "rb") as stream:
-        while True:
-            try:
-                batch = pickle.load(stream)  # noqa: S301 - our own file, in our private folder
-            except EOFError:
-                return
-            yield from batch
+        while size := stream.read(8):
+            yield from marshal.loads(stream.read(int.from_bytes(size, "little")))  # our own file, in our folder
 
 
 @dataclass(eq=False)
@@ -186,7 +191,7 @@ class Partitions:
     def flush(self, number: int) -> None:
         buffer = self.buffers[number]
         if buffer:
-            pickle.dump(buffer, self.streams[number], protocol=pickle.HIGHEST_PROTOCOL)
+            write_batch(self.streams[number], buffer)
             self.events += len(buffer)
             self.buffers[number] = []
 

@@ -16,9 +16,12 @@ cell (cells hold names and emails): it names the file, the line and the column.
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
 import re
+from collections import Counter
+from itertools import repeat
 from pathlib import Path
 
 from opaque_keys import InvalidKeyError
@@ -249,17 +252,58 @@ def read_grades(table: CsvFile, aggregator: Aggregator, **_options) -> None:
                     layout[offset + number] = aggregator.item(run, SUBSECTION, name, title=name, subsection=name)
             pending[0] = None in layout
         if patterns is not None:
-            count = patterns.get(codes)
-            if count is not None:
-                patterns[codes] = count + 1
-            elif len(patterns) < PATTERNS_KEPT:
-                patterns[codes] = 1
+            _count_patterns(patterns, ((codes, 1),))
+        return codes
+
+    columns = [(_column_cells(position), scores, position) for position in positions] \
+        + [(_column_cells(position), plain_scores, position) for position in plain_positions]
+
+    def codes_block(rows) -> list[bytes] | None:
+        if pending[0]:
+            return None
+        codes = _codes_by_column(rows, columns)
+        if codes is not None and patterns is not None:
+            _count_patterns(patterns, Counter(codes).items())
         return codes
 
     if patterns is not None:
         aggregator.snapshots.append((run, date_from_file_name(Path(table.source)), len(aggregator.layouts) - 1,
                                      patterns))
-    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of)
+    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of, codes_block)
+
+
+def _count_patterns(patterns: dict, counted) -> None:
+    """Add ``(codes, rows)`` to a grade report's patterns; a new one only while they are fewer than PATTERNS_KEPT."""
+    for codes, rows in counted:
+        count = patterns.get(codes)
+        if count is not None:
+            patterns[codes] = count + rows
+        elif len(patterns) < PATTERNS_KEPT:
+            patterns[codes] = rows
+
+
+def _column_cells(position: int):
+    """A function of rows giving the cell at ``position`` of each."""
+    cell = operator.itemgetter(position)
+    return lambda rows: map(cell, rows)
+
+
+def _codes_by_column(rows: list, columns) -> list[bytes] | None:
+    """Each row's status codes, a column at a time: ``columns`` are ``(cells of rows, its _ScoreCodes, position)``;
+    a value met for the first time is learnt; None if one is a problem (the rows are then read one by one)."""
+    found = []
+    for cells, scores, position in columns:
+        codes = list(map(scores.known.get, cells(rows)))
+        if None in codes:
+            values = list(cells(rows))
+            for index, code in enumerate(codes):
+                if code is None:  # learnt by now if it came earlier in the block
+                    code = scores.known.get(values[index])
+                    if code is None and (code := scores.learn(values[index], position)) is None:
+                        return None
+                    codes[index] = code
+        found.append(codes)
+    return list(map(bytes, zip(*found, strict=True))) if found else [b""] * len(rows)
 
 
 def _cells_of(positions):
@@ -281,6 +325,17 @@ class _ScoreCodes:
     def __init__(self, table, known: dict, decide):
         self.table, self.known, self.decide = table, dict(known), decide
 
+    def learn(self, value, position: int) -> int | None:
+        """The code of ``value`` (in the column at ``position``), met in a block of rows, now remembered; None if it
+        is a problem or not to be remembered (the rows are then read one by one, and the problem named with its
+        line)."""
+        quiet = _Quiet(self.table.columns)
+        code, remember = self.decide(quiet, None, None, position, value)
+        if quiet.found or not remember or len(self.known) >= self.LIMIT:
+            return None
+        self.known[value] = code
+        return code
+
     def codes(self, line, fields, cells, positions) -> list:
         codes = list(map(self.known.get, cells))
         if None in codes:
@@ -292,6 +347,16 @@ class _ScoreCodes:
                         self.known[value] = code
                     codes[number] = code
         return codes
+
+
+class _Quiet:
+    """A stand-in for a file that only notes whether a problem was found (a value is tried before it is read)."""
+
+    def __init__(self, columns):
+        self.columns, self.found = columns, False
+
+    def problem(self, *_args, **_kwargs) -> None:
+        self.found = True
 
 
 SUBSECTION_CODES = {"": UNKNOWN, "Not Attempted": NOT_STARTED}
@@ -356,62 +421,148 @@ def _graded_columns(table: CsvFile, grade: int, run: str, aggregator: Aggregator
     return numbered, plain
 
 
-def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of) -> None:
+def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of, codes_block) -> None:
     """Every usable row of a grade-type report as an event: the learner, grade, certificate verdict, enrolment,
-    cohort, and the status ``codes_of(line, fields)`` gives each graded column. This runs for every row, so
-    the usual values are looked up in dictionaries and the rest goes through the careful functions."""
-    email = table.column("Email")
-    eligible, status, cohort = table.column("Certificate Eligible"), table.column("Enrollment Status"), \
-        table.column("Cohort Name")
-    roster_emails = aggregator.roster_emails
-    counter = aggregator.learners_seen
-    partitions = aggregator.partitions
-    buffers, count, batch, flush = partitions.buffers, partitions.count, partitions.batch, partitions.flush
-    verdicts, states, grades, missing = dict(VERDICTS), dict(ENROLMENT), {}, object()
-    buckets = aggregator.key_hashes.buckets if aggregator.key_hashes is not None else None
-    mask = len(buckets) - 1 if buckets else 0
-    verdict = active = None
-    seen = False
-    for line, fields in table.rows():
-        name = fields[username].strip()
-        mail = fields[email].strip() if email is not None else ""
+    cohort, and the status ``codes_of(line, fields)`` gives each graded column. Rows come in blocks: a block whose
+    values are all known already (``codes_block(rows)`` gives its rows' codes, or None) is read a column at a
+    time, in C; the rest row by row, through the careful functions."""
+    reader = _GradeRows(table, aggregator, run, username, grade, layout, codes_of)
+    for first, rows in table.blocks():
+        if not reader.block(rows, codes_block):
+            for line, fields in zip(itertools.count(first), rows):
+                reader.row(line, fields)
+    aggregator.learners_seen = reader.counter
+    aggregator.verdicts_seen = aggregator.verdicts_seen or reader.seen
+
+
+class _GradeRows:
+    """The rows of one grade-type report into events (see :func:`_read_grade_rows`)."""
+
+    def __init__(self, table, aggregator, run, username, grade, layout, codes_of):
+        self.table, self.aggregator, self.run, self.layout, self.codes_of = table, aggregator, run, layout, codes_of
+        self.username, self.grade, self.email = username, grade, table.column("Email")
+        self.eligible, self.status = table.column("Certificate Eligible"), table.column("Enrollment Status")
+        self.cohort = table.column("Cohort Name")
+        self.counter = aggregator.learners_seen
+        self.partitions = aggregator.partitions
+        self.verdicts, self.states, self.grades = dict(VERDICTS), dict(ENROLMENT), {}
+        self.buckets = aggregator.key_hashes.buckets if aggregator.key_hashes is not None else None
+        self.seen = False
+
+    def row(self, line, fields) -> None:
+        name = fields[self.username].strip()
+        mail = fields[self.email].strip() if self.email is not None else ""
         if not name and not mail:
-            table.problem(line, N_("no username; the row was skipped"))
-            table.rows_skipped += 1
-            continue
+            self.table.problem(line, N_("no username; the row was skipped"))
+            self.table.rows_skipped += 1
+            return
         key = name.casefold() or "@" + mail.casefold()
         if key == name:
             key = name  # one string, written once
+        roster_emails = self.aggregator.roster_emails
         if roster_emails and mail and mail.casefold() in roster_emails:
             roster_emails[mail.casefold()] = roster_emails[mail.casefold()] or key
-        counter += 1
-        text = fields[grade]
-        value = grades.get(text, missing)  # grades repeat: the LMS rounds them to two decimals
-        if value is missing:
-            value = _read_grade(table, line, text)
-            if (value is not None or not text.strip()) and len(grades) < VALUES_KEPT:  # a problem is not kept
-                grades[text] = value
-        if eligible is not None:
-            verdict = verdicts.get(fields[eligible], missing)
-            if verdict is missing:
-                verdict = _verdict(fields[eligible])
-            if verdict is not None:
-                seen = True
-        if status is not None:
-            active = states.get(fields[status], missing)
-            if active is missing:
-                active = _active(fields[status])
-        hashed = hash(key)
-        if buckets is not None:  # read in order: the key's hash, to find repeats (KeyHashes)
-            buckets[hashed & mask].append(hashed)
-        number = hashed % count  # Partitions.add, written out: this runs for every row
-        buffer = buffers[number]
-        buffer.append((GRADE_EVENT, key, name, mail, run, value, verdict, active,
-                       fields[cohort].strip() if cohort is not None else "", counter, layout, codes_of(line, fields)))
-        if len(buffer) >= batch:
-            flush(number)
-    aggregator.learners_seen = counter
-    aggregator.verdicts_seen = aggregator.verdicts_seen or seen
+        self.counter += 1
+        text = fields[self.grade]
+        value = self.grades.get(text, _MISSING)  # grades repeat: the LMS rounds them to two decimals
+        if value is _MISSING:
+            value = _read_grade(self.table, line, text)
+            if (value is not None or not text.strip()) and len(self.grades) < VALUES_KEPT:  # a problem is not kept
+                self.grades[text] = value
+        verdict = _remembered(self.verdicts, fields[self.eligible], _verdict) if self.eligible is not None else None
+        self.seen = self.seen or verdict is not None
+        active = _remembered(self.states, fields[self.status], _active) if self.status is not None else None
+        self.place([(GRADE_EVENT, key, name, mail, self.run, value, verdict, active,
+                     fields[self.cohort].strip() if self.cohort is not None else "", self.counter, self.layout,
+                     self.codes_of(line, fields))])
+
+    def block(self, rows: list, codes_block) -> bool:
+        """Read ``rows`` a column at a time if every value in them is known and usual (True); else nothing is read
+        (False), and they are read row by row."""
+        if self.aggregator.roster_emails:  # learners matched by email: row by row
+            return False
+        size = len(rows)
+        names = list(map(str.strip, map(operator.itemgetter(self.username), rows)))
+        if "" in names:
+            return False
+        grades = self._column(rows, self.grade, self.grades, self._learn_grade)
+        verdicts = self._column(rows, self.eligible, self.verdicts, _verdict)
+        states = self._column(rows, self.status, self.states, _active)
+        if grades is None or verdicts is None or states is None:
+            return False
+        codes = codes_block(rows)
+        if codes is None:
+            return False
+        mails = list(map(str.strip, map(operator.itemgetter(self.email), rows))) if self.email is not None \
+            else repeat("", size)
+        cohorts = list(map(str.strip, map(operator.itemgetter(self.cohort), rows))) if self.cohort is not None \
+            else repeat("", size)
+        keys = list(map(str.casefold, names))
+        self.seen = self.seen or verdicts.count(None) < size
+        first = self.counter + 1
+        self.counter += size
+        self.place(list(zip(repeat(GRADE_EVENT, size), keys, names, mails, repeat(self.run, size), grades, verdicts,
+                            states, cohorts, range(first, first + size), repeat(self.layout, size), codes,
+                            strict=True)))
+        return True
+
+    @staticmethod
+    def _column(rows, position, known: dict, decide) -> list | None:
+        """The value of the cells at ``position`` (all None without the column), remembered in ``known``; a value met
+        for the first time is learnt with ``decide`` (which gives _MISSING for a problem: then None)."""
+        if position is None:
+            return [None] * len(rows)
+        values = list(map(known.get, map(operator.itemgetter(position), rows), repeat(_MISSING, len(rows))))
+        if _MISSING in values:
+            for index, value in enumerate(values):
+                if value is _MISSING:
+                    text = rows[index][position]
+                    value = known.get(text, _MISSING)
+                    if value is _MISSING:
+                        value = decide(text)
+                        if value is _MISSING or len(known) >= VALUES_KEPT:
+                            return None
+                        known[text] = value
+                    values[index] = value
+        return values
+
+    def _learn_grade(self, text: str):
+        """A grade met in a block of rows, or _MISSING if it is a problem (named when its row is read alone)."""
+        quiet = _Quiet(self.table.columns)
+        value = _read_grade(quiet, None, text)
+        return _MISSING if quiet.found else value
+
+    def place(self, events: list) -> None:
+        """``events`` into the partitions by learner, or in order with their keys' hashes (see KeyHashes)."""
+        partitions = self.partitions
+        buffers, count, batch = partitions.buffers, partitions.count, partitions.batch
+        if self.buckets is not None:  # read in order: one partition
+            buckets, mask = self.buckets, len(self.buckets) - 1
+            for hashed in map(hash, map(operator.itemgetter(1), events)):
+                buckets[hashed & mask].append(hashed)
+            buffers[0].extend(events)
+            if len(buffers[0]) >= batch:
+                partitions.flush(0)
+            return
+        for event in events:
+            number = hash(event[1]) % count
+            buffer = buffers[number]
+            buffer.append(event)
+            if len(buffer) >= batch:
+                partitions.flush(number)
+
+
+_MISSING = object()
+
+
+def _remembered(known: dict, text: str, decide):
+    """``decide(text)``, remembered in ``known`` (a handful of values: yes/no, enrolled/unenrolled)."""
+    value = known.get(text, _MISSING)
+    if value is _MISSING:
+        value = decide(text)
+        if len(known) < VALUES_KEPT:
+            known[text] = value
+    return value
 
 
 VERDICTS = {"Y": True, "N": False, "": None}
@@ -478,7 +629,22 @@ def read_problem_grades(table: CsvFile, aggregator: Aggregator, **_options) -> N
             pairs = list(zip(earned_cells(fields), possible_cells(fields), strict=True))
             return bytes(scores.codes(line, fields, pairs, earned))
 
-    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of)
+    columns = [(_pair_cells(earned_at, possible_at), scores, earned_at)
+               for earned_at, possible_at in zip(earned, possible, strict=True)]
+
+    def codes_block(rows) -> list[bytes] | None:
+        return _codes_by_column(rows, columns)
+
+    _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of, codes_block)
+
+
+def _pair_cells(earned_at: int, possible_at: int | None):
+    """A function of rows giving each row's ``(Earned, Possible)`` cells (Possible empty without its column)."""
+    earned, possible = operator.itemgetter(earned_at), operator.itemgetter(possible_at) if possible_at is not None \
+        else None
+    if possible is None:
+        return lambda rows: zip(map(earned, rows), repeat("", len(rows)), strict=True)
+    return lambda rows: zip(map(earned, rows), map(possible, rows), strict=True)
 
 
 def _problem_code(table, line, fields, position, value) -> tuple[int, bool]:

@@ -12,7 +12,6 @@ played to an end, each quiz was answered.
 from __future__ import annotations
 
 import heapq
-import pickle
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -37,6 +36,7 @@ from .model import (
     RunRecord,
     merged_status,
     read_batches,
+    write_batch,
 )
 
 _NUMBERED = re.compile(r"^.+? \d+: (?P<rest>.+)$")
@@ -180,7 +180,7 @@ class LearnerRows(_Rows):
         chunk = max(64, self.ROWS_IN_MEMORY // self.partitions)
         with open(path, "wb") as stream:
             for start in range(0, len(ordered), chunk):
-                pickle.dump(ordered[start:start + chunk], stream, protocol=pickle.HIGHEST_PROTOCOL)
+                write_batch(stream, ordered[start:start + chunk])
         self.files.append(path)
         self.sizes.append(len(ordered))
         self.count += len(ordered)
