@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import marshal
 import os
+from collections import Counter
 import pickle
 import shutil
 import tempfile
@@ -266,6 +267,9 @@ class Aggregator:
         self.partition_count = max(1, partitions)
         # read in order: one file, and the key hashes that tell whether it may stay so (see the module's doc)
         self.key_hashes = KeyHashes() if in_order else None
+        # read in order: learners counted by what their row says beyond who they are (an event's run, grade,
+        # verdict, enrolment, cohort, layout and status codes); None when they are too many kinds to keep
+        self.alike: Counter | None = Counter() if in_order else None
         self.partitions = Partitions(self.spill, 1, "in-order") if in_order else \
             Partitions(self.spill, self.partition_count)
         self.items: dict[tuple, Item] = {}

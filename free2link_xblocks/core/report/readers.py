@@ -60,6 +60,7 @@ _REPORT_FILE = re.compile(r"^(?P<run>.+?)_(?:problem_grade_report|grade_report)_
 PATH_SEPARATOR, LIST_SEPARATOR = " > ", " | "
 PATTERNS_KEPT = 100_000  # distinct rows of one grade report counted for completion over time
 VALUES_KEPT = 100_000  # distinct grades remembered while reading a grade-type report
+ALIKE_KEPT = 100_000  # kinds of learners counted while reading grade-type reports in order
 OUT_OF_RANGE = N_("column \"{column}\" is outside {low} to {high}; that value was left out")
 OUT_OF_MAX = N_("column \"{column}\" is outside 0 to the maximum in \"{maximum}\"; that value was left out")
 
@@ -448,6 +449,7 @@ class _GradeRows:
         self.verdicts, self.states, self.grades = dict(VERDICTS), dict(ENROLMENT), {}
         self.buckets = aggregator.key_hashes.buckets if aggregator.key_hashes is not None else None
         self.seen = False
+        self.alike_of = operator.itemgetter(4, 5, 6, 7, 8, 10, 11)  # see Aggregator.alike
 
     def row(self, line, fields) -> None:
         name = fields[self.username].strip()
@@ -537,6 +539,11 @@ class _GradeRows:
         partitions = self.partitions
         buffers, count, batch = partitions.buffers, partitions.count, partitions.batch
         if self.buckets is not None:  # read in order: one partition
+            alike = self.aggregator.alike
+            if alike is not None:
+                alike.update(map(self.alike_of, events))
+                if len(alike) > ALIKE_KEPT:
+                    self.aggregator.alike = None  # counted again once read (summary._rows_in_order)
             buckets, mask = self.buckets, len(self.buckets) - 1
             for hashed in map(hash, map(operator.itemgetter(1), events)):
                 buckets[hashed & mask].append(hashed)

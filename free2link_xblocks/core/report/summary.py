@@ -250,6 +250,8 @@ def _rows_in_order(aggregator: Aggregator, totals, layout, pass_rule, pass_mark)
     alike (run, grade, verdict, enrolment, cohort, statuses) are counted together, a bounded number at once."""
     path = aggregator.partitions.streams[0].name
     rows = _GradeRows(layout, pass_rule, pass_mark)
+    if aggregator.alike is not None:  # counted as they were read
+        return RowsInOrder(path, rows.count(aggregator.alike, totals), rows.row)
     counts: dict = {}
     learners = 0
     for event in read_batches(path):
