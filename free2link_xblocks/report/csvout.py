@@ -5,14 +5,12 @@ accents right). Shares and grades are percentages; text that a spreadsheet would
 from __future__ import annotations
 
 import csv
-import itertools
 import re
 from pathlib import Path
 
 from .tables import COUNT, GRADE, SHARE, STATUS, STATUS_KEYS, TEXT, Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LINES_A_WRITE = 4096
 _NEEDS_QUOTES = re.compile('[,"\r\n]')
 
 
@@ -42,9 +40,9 @@ def write_table(path: Path, table: Table, text: dict) -> None:
                 writer.writerow([_value(value, kind, text) for value, kind in zip(row, kinds, strict=False)])
             return
         if hasattr(table.rows, "csv_lines"):  # the learners' matrix: millions of rows, made as they are written
-            lines = table.rows.csv_lines({kind: _converter(kind, text) for kind in (TEXT, STATUS, GRADE)}, csv_field)
-            while batch := list(itertools.islice(lines, LINES_A_WRITE)):
-                stream.write("".join(batch))
+            for lines in table.rows.csv_lines({kind: _converter(kind, text) for kind in (TEXT, STATUS, GRADE)},
+                                              csv_field):
+                stream.write(lines)
             return
         convert = [_converter(kind, text) for kind in table.kinds]
         writer.writerows([function(value) for function, value in zip(convert, row, strict=False)]

@@ -6,6 +6,7 @@ trainer asked for ``--identify``; nothing else here reads a username, email or n
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 from ..core.report.model import COMPLETED, NOT_STARTED, STARTED
@@ -143,44 +144,49 @@ class _LearnerCells:
             yield cells
 
     def csv_lines(self, convert: dict, field):
-        """The rows as the CSV file's lines, with ``convert`` (kind -> function of a value) and ``field`` (a
-        value as a CSV field, quoted where needed). Everything after the learner's own cells (organisation,
-        country, module statuses, grade, verdict) repeats from learner to learner, so each such tail is made
-        once (up to a bound) and a line costs its pseudonym and a join."""
+        """The rows as the CSV file's text, a block of lines at a time, with ``convert`` (kind -> function of a
+        value) and ``field`` (a value as a CSV field, quoted where needed). Everything after the learner's own
+        cells (organisation, country, module statuses, grade, verdict) repeats from learner to learner, so each
+        such tail is made once (up to a bound), and a block of lines is joined in C."""
         text, identities, pass_rule = self.text, self.identities, self.data.pass_rule
         safe, status, grade = convert[TEXT], convert[STATUS], convert[GRADE]
         verdicts = {value: safe(label) for value, label in ((None, text["unknown"]), (True, text["yes"]),
                                                            (False, text["no"]))}
         tails: dict = {}
-        identify, code = identities.identify, identities.codes.code
         label = _label_maker(identities.template, safe, field)
         # rows as they wait on disk (tuples in LearnerRow's order), read by position: no object a row
-        key_at, org_at, country_at, modules_at, grade_at, passed_at = (LearnerRow._fields.index(name) for name in (
-            "key", "organisation", "country", "modules", "grade", "passed"))
-        for partition, index, row in self.data.learners.placed_tuples():
-            shared = (row[org_at], row[country_at], row[modules_at], row[grade_at], row[passed_at])
-            tail = tails.get(shared)
-            if tail is None:
-                cells = [safe(row[org_at]), safe(row[country_at]), *map(status, row[modules_at]), grade(row[grade_at])]
-                if pass_rule:
-                    cells.append(verdicts[row[passed_at]])
-                tail = "," + ",".join(map(field, cells)) + "\r\n"
-                if len(tails) < 100_000:
-                    tails[shared] = tail
-            head = label(code(partition, index, row[key_at]))
-            if identify:
-                head += "," + ",".join(field(safe(cell)) for cell in identities.cells(LearnerRow(*row)))
-            yield head + tail
+        key_of, shared_of = (operator.itemgetter(*(LearnerRow._fields.index(name) for name in names)) for names in (
+            ("key",), ("organisation", "country", "modules", "grade", "passed")))
+        for partitions, indexes, rows in self.data.learners.placed_blocks():
+            shared = list(map(shared_of, rows))
+            found = list(map(tails.get, shared))
+            if None in found:
+                for number, tail in enumerate(found):
+                    if tail is None:
+                        tail = found[number] = tails.get(shared[number])  # met earlier in the block
+                    if tail is None:
+                        organisation, country, modules, value, passed = shared[number]
+                        cells = [safe(organisation), safe(country), *map(status, modules), grade(value)]
+                        if pass_rule:
+                            cells.append(verdicts[passed])
+                        tail = found[number] = "," + ",".join(map(field, cells)) + "\r\n"
+                        if len(tails) < 100_000:
+                            tails[shared[number]] = tail
+            heads = label(identities.codes.codes(partitions, indexes, map(key_of, rows)))
+            if identities.identify:
+                heads = [head + "," + ",".join(field(safe(cell)) for cell in identities.cells(LearnerRow(*row)))
+                         for head, row in zip(heads, rows, strict=True)]
+            yield "".join(map(operator.add, heads, found))
 
 
 def _label_maker(template: str, safe, field):
-    """A function of a pseudonym code giving the learner's label as a CSV field: a join when the translated
+    """A function of pseudonym codes giving the learners' labels as CSV fields: joined in C when the translated
     template needs neither the formula guard nor quotes around its code (hex digits never do), else in full."""
     head, marker, tail = template.partition("{code}")
     sample = template.format(code="0A")
     if marker and "{" not in head + tail and "}" not in head + tail and field(safe(sample)) == sample:
-        return lambda code: head + code + tail
-    return lambda code: field(safe(template.format(code=code)))
+        return lambda codes: map((head + "{}" + tail).format, codes)
+    return lambda codes: [field(safe(template.format(code=code))) for code in codes]
 
 
 def _timeline(data: ReportData, text: dict) -> Table:

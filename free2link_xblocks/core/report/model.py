@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import marshal
 import os
-from collections import Counter
 import pickle
 import shutil
 import tempfile
 import weakref
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..problems import Problem
@@ -63,9 +63,15 @@ def write_batch(stream, batch: list) -> None:
 
 def read_batches(path):
     """Every item of the batches (lists) written one after another to ``path`` (:func:`write_batch`), in order."""
+    for batch in batches(path):
+        yield from batch
+
+
+def batches(path):
+    """The batches written one after another to ``path`` (:func:`write_batch`), in order."""
     with open(path, "rb") as stream:
         while size := stream.read(8):
-            yield from marshal.loads(stream.read(int.from_bytes(size, "little")))  # our own file, in our folder
+            yield marshal.loads(stream.read(int.from_bytes(size, "little")))  # our own file, in our folder
 
 
 @dataclass(eq=False)

@@ -12,6 +12,8 @@ played to an end, each quiz was answered.
 from __future__ import annotations
 
 import heapq
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -34,6 +36,7 @@ from .model import (
     Partitions,
     RosterEntry,
     RunRecord,
+    batches,
     merged_status,
     read_batches,
     write_batch,
@@ -139,22 +142,40 @@ class _Rows:
         for number, index, row in self.placed_tuples():
             yield number, index, LearnerRow(*row[:9], list(row[9]), *row[10:])
 
+    def placed_blocks(self, size: int = 4096):
+        """:meth:`placed_tuples` a block at a time: ``(partitions, indexes, rows)``, three lists."""
+        placed = self.placed_tuples()
+        while block := list(itertools.islice(placed, size)):
+            yield [p for p, _i, _r in block], [i for _p, i, _r in block], [r for _p, _i, r in block]
+
 
 class RowsInOrder(_Rows):
     """The rows when every learner is one grade-type row (read in order, no key repeated): made from the rows'
     events as they wait on disk, in the order read, which is the report's order (no roster places anyone)."""
 
-    def __init__(self, path: str, count: int, row_of):
-        self.path, self.count, self.row_of = path, count, row_of
+    def __init__(self, path: str, count: int, rows: _GradeRows):
+        self.path, self.count, self.rows = path, count, rows
 
     def placed_tuples(self):
-        row_of = self.row_of
-        for index, event in enumerate(read_batches(self.path)):
-            yield 0, index, row_of(event)
+        for partitions, indexes, rows in self.placed_blocks():
+            yield from zip(partitions, indexes, rows, strict=True)
+
+    def placed_blocks(self, size: int = 4096):
+        """A block a batch of events as written: each row is the event's who (key, name, email), the part learners
+        alike share (see _GradeRows), and its order, joined in C."""
+        shared, index = self.rows.shared, 0
+        for events in _sliced(batches(self.path), size):
+            known = self.rows.known
+            parts = list(map(known.get, map(_ALIKE, events)))
+            if None in parts:
+                parts = [shared(alike) for alike in map(_ALIKE, events)]
+            rows = list(map(operator.add, map(operator.add, map(_WHO, events), parts), zip(map(_ORDER, events))))
+            yield [0] * len(rows), list(range(index, index + len(rows))), rows
+            index += len(rows)
 
     def keys(self):
-        for event in read_batches(self.path):
-            yield event[1]
+        for events in batches(self.path):
+            yield from map(_KEY, events)
 
     def partition_sizes(self) -> list[int]:
         return [self.count]
@@ -251,7 +272,7 @@ def _rows_in_order(aggregator: Aggregator, totals, layout, pass_rule, pass_mark)
     path = aggregator.partitions.streams[0].name
     rows = _GradeRows(layout, pass_rule, pass_mark)
     if aggregator.alike is not None:  # counted as they were read
-        return RowsInOrder(path, rows.count(aggregator.alike, totals), rows.row)
+        return RowsInOrder(path, rows.count(aggregator.alike, totals), rows)
     counts: dict = {}
     learners = 0
     for event in read_batches(path):
@@ -260,7 +281,19 @@ def _rows_in_order(aggregator: Aggregator, totals, layout, pass_rule, pass_mark)
         if len(counts) >= _GradeRows.LIMIT:
             learners += rows.count(counts, totals)
     learners += rows.count(counts, totals)
-    return RowsInOrder(path, learners, rows.row)
+    return RowsInOrder(path, learners, rows)
+
+
+def _sliced(lists, size: int):
+    """The items of ``lists`` in lists of at most ``size``."""
+    for whole in lists:
+        for start in range(0, len(whole), size):
+            yield whole[start:start + size]
+
+
+# an event's fields (see readers._GradeRows): learners alike share the first, the others say who and when
+_ALIKE, _WHO, _ORDER, _KEY = operator.itemgetter(4, 5, 6, 7, 8, 10, 11), operator.itemgetter(slice(1, 4)), \
+    operator.itemgetter(9), operator.itemgetter(1)
 
 
 class _GradeRows:
@@ -282,9 +315,6 @@ class _GradeRows:
             if len(self.known) < self.LIMIT:
                 self.known[alike] = found
         return found
-
-    def row(self, event: tuple) -> tuple:
-        return event[1:4] + self.shared(event[4:9] + event[10:]) + (event[9],)
 
     def count(self, counts: dict, totals) -> int:
         """Add ``counts`` (alike -> learners) to ``totals``, and empty it; return how many learners they were."""
