@@ -203,15 +203,15 @@ def test_rows_read_in_blocks_are_the_csv_modules_rows(tmp_path_factory, monkeypa
             except csv.Error:  # QUOTE_NONE and a character it cannot write: written as is
                 stream.write(",".join(row) + end)
 
-    def read(plain_lines):
+    def read(plain_ending):
         with monkeypatch.context() as patch:
-            patch.setattr(csvfile, "_plain_lines", plain_lines)
+            patch.setattr(csvfile, "_plain_ending", plain_ending)
             patch.setattr(csvfile, "CHUNK_CHARACTERS", chunk)
             with csvfile.CsvFile(path) as table:
                 found = [(line, list(fields)) for line, fields in table.rows()]
                 return found, [(p.line, p.format("f")) for p in table.problems], table.rows_read, table.rows_skipped
 
-    assert read(csvfile._plain_lines) == read(lambda chunk: None)
+    assert read(csvfile._plain_ending) == read(lambda chunk: None)
 
 
 def test_blocks_of_rows_make_the_report_rows_one_by_one_make(tmp_path, monkeypatch):
@@ -230,7 +230,7 @@ def test_blocks_of_rows_make_the_report_rows_one_by_one_make(tmp_path, monkeypat
         monkeypatch.setattr(csvfile, "BLOCK_ROWS", 512)
         blocks = everything(build_report([(kind, path)], pass_mark=0.5))
         with monkeypatch.context() as patch:
-            patch.setattr(readers._GradeRows, "block", lambda self, rows, codes_block: False)
+            patch.setattr(readers._GradeRows, "block", lambda self, block, codes_block: False)
             one_by_one = everything(build_report([(kind, path)], pass_mark=0.5))
         assert blocks == one_by_one
         assert [int(problem.split(":")[1]) for problem in blocks["problems"]] == [8, 2601, 5000]

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import itertools
+import operator
 import re
 
 from ..problems import N_, WARNING, Problem
@@ -72,23 +73,41 @@ def detect_encoding(path) -> tuple[str, Problem | None]:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
-def _plain_lines(chunk: str) -> list[str] | None:
-    """The lines of ``chunk`` (whole lines) when the csv module would read each as its delimited fields alone: no
-    quote, no NUL, every line ending the same (LF or CRLF); else None."""
+def _plain_ending(chunk: str) -> str | None:
+    """The line ending of ``chunk`` (whole lines) when the csv module would read each line as its delimited fields
+    alone: no quote, no NUL, every line ending the same (LF or CRLF); else None."""
     if '"' in chunk or "\0" in chunk:
         return None
     crlf = chunk.count("\r\n")
     if crlf:
-        if chunk.count("\r") != crlf or chunk.count("\n") != crlf:
-            return None
-        lines = chunk.split("\r\n")
-    elif "\r" in chunk:
-        return None
-    else:
-        lines = chunk.split("\n")
-    if not lines[-1]:
-        lines.pop()  # after the last line ending
-    return lines
+        return "\r\n" if chunk.count("\r") == crlf and chunk.count("\n") == crlf else None
+    return None if "\r" in chunk else "\n"
+
+
+class Block:
+    """Rows read at once, row ``i`` starting on line ``line + i``; read a column at a time (:meth:`column`), or row
+    by row (:attr:`rows`). Plain lines are kept as one list of every field, each line's followed by a NUL marker,
+    so that a column is a slice of it."""
+
+    __slots__ = ("line", "width", "_flat", "_rows")
+
+    def __init__(self, line: int, width: int, rows: list | None = None, flat: list | None = None):
+        self.line, self.width, self._rows, self._flat = line, width, rows, flat
+
+    def __len__(self) -> int:
+        return len(self._rows) if self._rows is not None else len(self._flat) // (self.width + 1)
+
+    def column(self, position: int) -> list:
+        if self._rows is not None:
+            return list(map(operator.itemgetter(position), self._rows))
+        return self._flat[position::self.width + 1]
+
+    @property
+    def rows(self) -> list[list[str]]:
+        if self._rows is None:
+            flat, width = self._flat, self.width
+            self._rows = [flat[start:start + width] for start in range(0, len(flat), width + 1)]
+        return self._rows
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -171,12 +190,12 @@ class CsvFile:
 
     def rows(self):
         """Yield ``(line, fields)`` for every usable row; short rows are padded with empty fields."""
-        for first, rows in self.blocks():
-            yield from zip(itertools.count(first), rows)
+        for block in self.blocks():
+            yield from zip(itertools.count(block.line), block.rows)
 
     def blocks(self, size: int | None = None):
-        """Yield ``(line, rows)``: every usable row, up to ``size`` at once, row ``i`` starting on line ``line + i``;
-        short rows are padded with empty fields.
+        """Yield every usable row in :class:`Block` objects of up to ``size`` rows; short rows are padded with empty
+        fields.
 
         Whole lines are read a chunk at a time and split on the delimiter, all in C, while they hold no quote, NUL
         or lone carriage return (what the LMS writes); from the first chunk that does, the csv module reads the
@@ -190,26 +209,35 @@ class CsvFile:
                 return
             if not chunk.endswith("\n"):
                 chunk += stream.readline()  # whole lines only
-            lines = _plain_lines(chunk)
-            if lines is None:
+            ending = _plain_ending(chunk)
+            if ending is None:
                 yield from self._csv_blocks(itertools.chain(io.StringIO(chunk, newline=""), stream), before, size)
                 return
-            rows = list(map(str.split, lines, itertools.repeat(delimiter, len(lines))))
-            if min(map(len, rows)) == max(map(len, rows)) == width:  # the usual chunk
-                self.rows_read += len(rows)
-                for start in range(0, len(rows), size):
-                    yield before + 1 + start, rows[start:start + size]
+            if not chunk.endswith(ending):  # the last line, without its line ending
+                chunk += ending
+            count = chunk.count(ending)
+            # every field of the chunk in one list, a NUL after each line's: as wide as the header if each NUL is
+            # where it would then be
+            flat = chunk.replace(ending, delimiter + "\0" + delimiter).split(delimiter)
+            if len(flat) == (width + 1) * count + 1 and flat[width::width + 1].count("\0") == count:  # the usual
+                flat.pop()
+                self.rows_read += count
+                step = (width + 1) * size
+                for start in range(0, len(flat), step):
+                    yield Block(before + 1 + start // (width + 1), width, flat=flat[start:start + step])
             else:
-                yield from self._some_unusual(rows, before, size)
-            before += len(lines)
+                lines = chunk.split(ending)
+                lines.pop()  # after the last line ending
+                yield from self._some_unusual([line.split(delimiter) for line in lines], before, size)
+            before += count
 
     def _some_unusual(self, rows: list, before: int, size: int):
         """:meth:`blocks` of a chunk of single-line rows, some of them not as wide as the header."""
-        block, first = [], before + 1
+        block, first, width = [], before + 1, len(self.columns)
         for line, fields in enumerate(rows, start=before + 1):
-            if len(fields) != len(self.columns):
+            if len(fields) != width:
                 if block:  # the rows before first, so that problems are found in the order of the lines
-                    yield first, block
+                    yield Block(first, width, rows=block)
                 block, first = [], line
                 fields = self._unusual(line, line, fields)
                 if fields is None:
@@ -218,10 +246,10 @@ class CsvFile:
             self.rows_read += 1
             block.append(fields)
             if len(block) >= size:
-                yield first, block
+                yield Block(first, width, rows=block)
                 block, first = [], line + 1
         if block:
-            yield first, block
+            yield Block(first, width, rows=block)
 
     def _csv_blocks(self, source, before: int, size: int):
         """:meth:`blocks` read by the csv module from ``source``, the lines after the first ``before``."""
@@ -235,26 +263,26 @@ class CsvFile:
                     line, previous = previous + 1, before + reader.line_num
                     if len(fields) != width or line != previous:
                         if block:  # the rows before first, so that problems are found in the order of the lines
-                            yield first, block
+                            yield Block(first, width, rows=block)
                         block, first = [], line
                         fields = self._unusual(line, previous, fields)
                         if fields is None or line != previous:  # skipped, or over several lines: a block ends
                             first = previous + 1
                             if fields is not None:
                                 self.rows_read += 1
-                                yield line, [fields]
+                                yield Block(line, width, rows=[fields])
                             continue
                     self.rows_read += 1
                     block.append(fields)
                     if len(block) >= size:
-                        yield first, block
+                        yield Block(first, width, rows=block)
                         block, first = [], previous + 1
                 if block:
-                    yield first, block
+                    yield Block(first, width, rows=block)
                 return
             except csv.Error as exc:
                 if block:
-                    yield first, block
+                    yield Block(first, width, rows=block)
                 self.problem(previous + 1, N_("the line is not valid CSV ({reason}); it was skipped"), reason=str(exc))
                 self.rows_skipped += 1
                 previous = before + reader.line_num

@@ -259,10 +259,10 @@ def read_grades(table: CsvFile, aggregator: Aggregator, **_options) -> None:
     columns = [(_column_cells(position), scores, position) for position in positions] \
         + [(_column_cells(position), plain_scores, position) for position in plain_positions]
 
-    def codes_block(rows) -> list[bytes] | None:
+    def codes_block(block) -> list[bytes] | None:
         if pending[0]:
             return None
-        codes = _codes_by_column(rows, columns)
+        codes = _codes_by_column(block, columns)
         if codes is not None and patterns is not None:
             _count_patterns(patterns, Counter(codes).items())
         return codes
@@ -284,19 +284,19 @@ def _count_patterns(patterns: dict, counted) -> None:
 
 
 def _column_cells(position: int):
-    """A function of rows giving the cell at ``position`` of each."""
-    cell = operator.itemgetter(position)
-    return lambda rows: map(cell, rows)
+    """A function of a block giving its cells at ``position``."""
+    return lambda block: block.column(position)
 
 
-def _codes_by_column(rows: list, columns) -> list[bytes] | None:
-    """Each row's status codes, a column at a time: ``columns`` are ``(cells of rows, its _ScoreCodes, position)``;
-    a value met for the first time is learnt; None if one is a problem (the rows are then read one by one)."""
+def _codes_by_column(block, columns) -> list[bytes] | None:
+    """Each row's status codes, a column at a time: ``columns`` are ``(cells of a block, its _ScoreCodes,
+    position)``; a value met for the first time is learnt; None if one is a problem (the rows are then read one by
+    one)."""
     found = []
     for cells, scores, position in columns:
-        codes = list(map(scores.known.get, cells(rows)))
+        values = cells(block)
+        codes = list(map(scores.known.get, values))
         if None in codes:
-            values = list(cells(rows))
             for index, code in enumerate(codes):
                 if code is None:  # learnt by now if it came earlier in the block
                     code = scores.known.get(values[index])
@@ -304,7 +304,7 @@ def _codes_by_column(rows: list, columns) -> list[bytes] | None:
                         return None
                     codes[index] = code
         found.append(codes)
-    return list(map(bytes, zip(*found, strict=True))) if found else [b""] * len(rows)
+    return list(map(bytes, zip(*found, strict=True))) if found else [b""] * len(block)
 
 
 def _cells_of(positions):
@@ -428,9 +428,9 @@ def _read_grade_rows(table, aggregator, run, username, grade, layout, codes_of, 
     values are all known already (``codes_block(rows)`` gives its rows' codes, or None) is read a column at a
     time, in C; the rest row by row, through the careful functions."""
     reader = _GradeRows(table, aggregator, run, username, grade, layout, codes_of)
-    for first, rows in table.blocks():
-        if not reader.block(rows, codes_block):
-            for line, fields in zip(itertools.count(first), rows):
+    for block in table.blocks():
+        if not reader.block(block, codes_block):
+            for line, fields in zip(itertools.count(block.line), block.rows):
                 reader.row(line, fields)
     aggregator.learners_seen = reader.counter
     aggregator.verdicts_seen = aggregator.verdicts_seen or reader.seen
@@ -478,27 +478,25 @@ class _GradeRows:
                      fields[self.cohort].strip() if self.cohort is not None else "", self.counter, self.layout,
                      self.codes_of(line, fields))])
 
-    def block(self, rows: list, codes_block) -> bool:
-        """Read ``rows`` a column at a time if every value in them is known and usual (True); else nothing is read
-        (False), and they are read row by row."""
+    def block(self, block, codes_block) -> bool:
+        """Read ``block`` (a csvfile.Block) a column at a time if every value in it is known or learnt without a
+        problem (True); else nothing is read (False), and it is read row by row."""
         if self.aggregator.roster_emails:  # learners matched by email: row by row
             return False
-        size = len(rows)
-        names = list(map(str.strip, map(operator.itemgetter(self.username), rows)))
+        size = len(block)
+        names = list(map(str.strip, block.column(self.username)))
         if "" in names:
             return False
-        grades = self._column(rows, self.grade, self.grades, self._learn_grade)
-        verdicts = self._column(rows, self.eligible, self.verdicts, _verdict)
-        states = self._column(rows, self.status, self.states, _active)
+        grades = self._column(block, self.grade, self.grades, self._learn_grade)
+        verdicts = self._column(block, self.eligible, self.verdicts, _verdict)
+        states = self._column(block, self.status, self.states, _active)
         if grades is None or verdicts is None or states is None:
             return False
-        codes = codes_block(rows)
+        codes = codes_block(block)
         if codes is None:
             return False
-        mails = list(map(str.strip, map(operator.itemgetter(self.email), rows))) if self.email is not None \
-            else repeat("", size)
-        cohorts = list(map(str.strip, map(operator.itemgetter(self.cohort), rows))) if self.cohort is not None \
-            else repeat("", size)
+        mails = list(map(str.strip, block.column(self.email))) if self.email is not None else repeat("", size)
+        cohorts = list(map(str.strip, block.column(self.cohort))) if self.cohort is not None else repeat("", size)
         keys = list(map(str.casefold, names))
         self.seen = self.seen or verdicts.count(None) < size
         first = self.counter + 1
@@ -509,16 +507,17 @@ class _GradeRows:
         return True
 
     @staticmethod
-    def _column(rows, position, known: dict, decide) -> list | None:
+    def _column(block, position, known: dict, decide) -> list | None:
         """The value of the cells at ``position`` (all None without the column), remembered in ``known``; a value met
         for the first time is learnt with ``decide`` (which gives _MISSING for a problem: then None)."""
         if position is None:
-            return [None] * len(rows)
-        values = list(map(known.get, map(operator.itemgetter(position), rows), repeat(_MISSING, len(rows))))
+            return [None] * len(block)
+        texts = block.column(position)
+        values = list(map(known.get, texts, repeat(_MISSING, len(texts))))
         if _MISSING in values:
             for index, value in enumerate(values):
                 if value is _MISSING:
-                    text = rows[index][position]
+                    text = texts[index]
                     value = known.get(text, _MISSING)
                     if value is _MISSING:
                         value = decide(text)
@@ -639,19 +638,17 @@ def read_problem_grades(table: CsvFile, aggregator: Aggregator, **_options) -> N
     columns = [(_pair_cells(earned_at, possible_at), scores, earned_at)
                for earned_at, possible_at in zip(earned, possible, strict=True)]
 
-    def codes_block(rows) -> list[bytes] | None:
-        return _codes_by_column(rows, columns)
+    def codes_block(block) -> list[bytes] | None:
+        return _codes_by_column(block, columns)
 
     _read_grade_rows(table, aggregator, run, username, grade, len(aggregator.layouts) - 1, codes_of, codes_block)
 
 
 def _pair_cells(earned_at: int, possible_at: int | None):
-    """A function of rows giving each row's ``(Earned, Possible)`` cells (Possible empty without its column)."""
-    earned, possible = operator.itemgetter(earned_at), operator.itemgetter(possible_at) if possible_at is not None \
-        else None
-    if possible is None:
-        return lambda rows: zip(map(earned, rows), repeat("", len(rows)), strict=True)
-    return lambda rows: zip(map(earned, rows), map(possible, rows), strict=True)
+    """A function of a block giving each row's ``(Earned, Possible)`` cells (Possible empty without its column)."""
+    if possible_at is None:
+        return lambda block: list(zip(block.column(earned_at), repeat("", len(block)), strict=True))
+    return lambda block: list(zip(block.column(earned_at), block.column(possible_at), strict=True))
 
 
 def _problem_code(table, line, fields, position, value) -> tuple[int, bool]:
