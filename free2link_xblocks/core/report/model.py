@@ -215,14 +215,30 @@ class Partitions:
 
 
 class KeyHashes:
-    """The hash of every learner key read in order (8 bytes a row), in buckets by their low bits, to find out
-    whether a key repeats. Two keys with the same hash count as a repeat: the slower way is right for both."""
+    """The keys of the rows read in order: their hashes (8 bytes a row), in buckets by their low bits, to find out
+    whether a key repeats (two keys with the same hash count as a repeat: the slower way is right for both); and
+    the keys themselves on disk, in order, for what needs only them (the pseudonyms)."""
 
-    def __init__(self):
+    def __init__(self, spill: SpillFolder):
         self.buckets = [array("q") for _ in range(KEY_BUCKETS)]
+        self.path = spill.file("keys")
+        self._stream = open(self.path, "wb")  # noqa: SIM115 - closed by finish()
+
+    def add(self, keys: list[str]) -> None:
+        buckets, mask = self.buckets, len(self.buckets) - 1
+        for hashed in map(hash, keys):
+            buckets[hashed & mask].append(hashed)
+        write_batch(self._stream, keys)
+
+    def finish(self) -> None:
+        self._stream.close()
 
     def repeated(self) -> bool:
         return any(len(set(bucket)) < len(bucket) for bucket in self.buckets)
+
+    def keys(self):
+        for keys in batches(self.path):
+            yield from keys
 
 
 class ProblemLog:
@@ -272,7 +288,7 @@ class Aggregator:
         self.spill = SpillFolder()
         self.partition_count = max(1, partitions)
         # read in order: one file, and the key hashes that tell whether it may stay so (see the module's doc)
-        self.key_hashes = KeyHashes() if in_order else None
+        self.key_hashes = KeyHashes(self.spill) if in_order else None
         # read in order: learners counted by what their row says beyond who they are (an event's run, grade,
         # verdict, enrolment, cohort, layout and status codes); None when they are too many kinds to keep
         self.alike: Counter | None = Counter() if in_order else None

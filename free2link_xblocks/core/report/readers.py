@@ -447,7 +447,7 @@ class _GradeRows:
         self.counter = aggregator.learners_seen
         self.partitions = aggregator.partitions
         self.verdicts, self.states, self.grades = dict(VERDICTS), dict(ENROLMENT), {}
-        self.buckets = aggregator.key_hashes.buckets if aggregator.key_hashes is not None else None
+        self.key_hashes = aggregator.key_hashes
         self.seen = False
         self.alike_of = operator.itemgetter(4, 5, 6, 7, 8, 10, 11)  # see Aggregator.alike
 
@@ -537,15 +537,13 @@ class _GradeRows:
         """``events`` into the partitions by learner, or in order with their keys' hashes (see KeyHashes)."""
         partitions = self.partitions
         buffers, count, batch = partitions.buffers, partitions.count, partitions.batch
-        if self.buckets is not None:  # read in order: one partition
+        if self.key_hashes is not None:  # read in order: one partition
             alike = self.aggregator.alike
             if alike is not None:
                 alike.update(map(self.alike_of, events))
                 if len(alike) > ALIKE_KEPT:
                     self.aggregator.alike = None  # counted again once read (summary._rows_in_order)
-            buckets, mask = self.buckets, len(self.buckets) - 1
-            for hashed in map(hash, map(operator.itemgetter(1), events)):
-                buckets[hashed & mask].append(hashed)
+            self.key_hashes.add(list(map(_KEY_OF, events)))
             buffers[0].extend(events)
             if len(buffers[0]) >= batch:
                 partitions.flush(0)
@@ -559,6 +557,7 @@ class _GradeRows:
 
 
 _MISSING = object()
+_KEY_OF = operator.itemgetter(1)
 
 
 def _remembered(known: dict, text: str, decide):

@@ -153,8 +153,8 @@ class RowsInOrder(_Rows):
     """The rows when every learner is one grade-type row (read in order, no key repeated): made from the rows'
     events as they wait on disk, in the order read, which is the report's order (no roster places anyone)."""
 
-    def __init__(self, path: str, count: int, rows: _GradeRows):
-        self.path, self.count, self.rows = path, count, rows
+    def __init__(self, path: str, count: int, rows: _GradeRows, keys):
+        self.path, self.count, self.rows, self.keys = path, count, rows, keys
 
     def placed_tuples(self):
         for partitions, indexes, rows in self.placed_blocks():
@@ -172,10 +172,6 @@ class RowsInOrder(_Rows):
             rows = list(map(operator.add, map(operator.add, map(_WHO, events), parts), zip(map(_ORDER, events))))
             yield [0] * len(rows), list(range(index, index + len(rows))), rows
             index += len(rows)
-
-    def keys(self):
-        for events in batches(self.path):
-            yield from map(_KEY, events)
 
     def partition_sizes(self) -> list[int]:
         return [self.count]
@@ -238,6 +234,8 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
     """Everything the report shows. ``modules`` maps names found in the exports (section, subsection,
     problem title, grade-report column) to the module they count under, in the order to show."""
     aggregator.partitions.finish()
+    if aggregator.key_hashes is not None:
+        aggregator.key_hashes.finish()
     names, item_modules = _modules(aggregator, modules or [])
     layout = _Layout(aggregator, item_modules, len(names))
     pass_rule = "mark" if pass_mark is not None else ("certificate" if aggregator.verdicts_seen else None)
@@ -272,7 +270,7 @@ def _rows_in_order(aggregator: Aggregator, totals, layout, pass_rule, pass_mark)
     path = aggregator.partitions.streams[0].name
     rows = _GradeRows(layout, pass_rule, pass_mark)
     if aggregator.alike is not None:  # counted as they were read
-        return RowsInOrder(path, rows.count(aggregator.alike, totals), rows)
+        return RowsInOrder(path, rows.count(aggregator.alike, totals), rows, aggregator.key_hashes.keys)
     counts: dict = {}
     learners = 0
     for event in read_batches(path):
@@ -281,7 +279,7 @@ def _rows_in_order(aggregator: Aggregator, totals, layout, pass_rule, pass_mark)
         if len(counts) >= _GradeRows.LIMIT:
             learners += rows.count(counts, totals)
     learners += rows.count(counts, totals)
-    return RowsInOrder(path, learners, rows)
+    return RowsInOrder(path, learners, rows, aggregator.key_hashes.keys)
 
 
 def _sliced(lists, size: int):
@@ -292,8 +290,8 @@ def _sliced(lists, size: int):
 
 
 # an event's fields (see readers._GradeRows): learners alike share the first, the others say who and when
-_ALIKE, _WHO, _ORDER, _KEY = operator.itemgetter(4, 5, 6, 7, 8, 10, 11), operator.itemgetter(slice(1, 4)), \
-    operator.itemgetter(9), operator.itemgetter(1)
+_ALIKE, _WHO, _ORDER = operator.itemgetter(4, 5, 6, 7, 8, 10, 11), operator.itemgetter(slice(1, 4)), \
+    operator.itemgetter(9)
 
 
 class _GradeRows:
