@@ -9,7 +9,7 @@ import pytest
 from lxml import html as lxml_html
 
 from free2link_xblocks.cli import main
-from free2link_xblocks.core.report import build_report
+from free2link_xblocks.core.report import build_report, summary
 from free2link_xblocks.i18n import cli_translation
 from free2link_xblocks.report import csvout, tables
 from free2link_xblocks.report.cli import write_report
@@ -195,13 +195,18 @@ def test_every_label_of_the_page_is_translated(tmp_path, cohort):
 
 
 @pytest.mark.parametrize("identify", [False, True])
-def test_learners_csv_is_what_the_csv_module_would_write(tmp_path, cohort, identify):
+@pytest.mark.parametrize("grades_alone", [False, True])
+def test_learners_csv_is_what_the_csv_module_would_write(tmp_path, cohort, identify, grades_alone):
     """learners.csv is written as lines made from cached tails: byte for byte what csv.writer makes of the rows
-    (quotes around commas and quotes, formulas guarded), whatever the roster holds."""
+    (quotes around commas and quotes, formulas guarded), whatever the roster holds; grade reports alone (read in
+    order, a tail per kind of learner) too."""
     odd = [rx.LearnerTruth(**vars(learner)) for learner in cohort[:12]]
     odd[1].organisation, odd[2].organisation = 'Agency "North", Rome', "-1 + 2"
     odd[3].name, odd[4].country = "Ann, \"the\" trainer", "Line\nbreak"
     args = exports(tmp_path, odd)
+    if grades_alone:
+        args = [arg for option, path in zip(args[::2], args[1::2], strict=True) if option == "--grades"
+                for arg in (option, path)]
     out = tmp_path / "out"
     assert main(["report", *args, "--out", str(out), "--salt", "s", *(["--identify"] if identify else [])]) == 0
     data = build_report([(kind.removeprefix("--"), path) for kind, path in
@@ -219,4 +224,5 @@ def test_learners_csv_is_what_the_csv_module_would_write(tmp_path, cohort, ident
         writer.writerows([function(value) for function, value in zip(convert, row, strict=False)] for row in table.rows)
     data.close()
     assert (out / "learners.csv").read_bytes() == expected.read_bytes()
-    assert b'"Agency ""North"", Rome"' in expected.read_bytes() and b"'-1 + 2" in expected.read_bytes()
+    assert grades_alone or b'"Agency ""North"", Rome"' in expected.read_bytes() and b"'-1 + 2" in expected.read_bytes()
+    assert isinstance(data.learners, summary.RowsInOrder) == grades_alone

@@ -75,9 +75,12 @@ class StreamedCodes:
         """:meth:`code` of many learners at once, in C."""
         if self.whole is not None:
             return list(map(self.whole.__getitem__, keys))
-        places = map(operator.add, map(self.starts.__getitem__, partitions), indexes)
-        return list(map(self._format.__mod__, map(operator.rshift, map(self.prefixes.__getitem__, places),
-                                                  itertools.repeat(self._shift))))
+        if isinstance(indexes, range) and indexes.step == 1 and not any(partitions):  # one run of partition 0
+            prefixes = self.prefixes[indexes.start:indexes.stop]
+        else:
+            places = map(operator.add, map(self.starts.__getitem__, partitions), indexes)
+            prefixes = map(self.prefixes.__getitem__, places)
+        return list(map(self._format.__mod__, map(operator.rshift, prefixes, itertools.repeat(self._shift))))
 
 
 def _prefixes(keys, keyed: Keyed) -> array:

@@ -157,7 +157,22 @@ class _LearnerCells:
         # rows as they wait on disk (tuples in LearnerRow's order), read by position: no object a row
         key_of, shared_of = (operator.itemgetter(*(LearnerRow._fields.index(name) for name in names)) for names in (
             ("key",), ("organisation", "country", "modules", "grade", "passed")))
-        for partitions, indexes, rows in self.data.learners.placed_blocks():
+
+        def tail_of(shared) -> str:
+            organisation, country, modules, value, passed = shared
+            cells = [safe(organisation), safe(country), *map(status, modules), grade(value)]
+            if pass_rule:
+                cells.append(verdicts[passed])
+            return "," + ",".join(map(field, cells)) + "\r\n"
+
+        learners = self.data.learners
+        if hasattr(learners, "kind_blocks") and not identities.identify:  # learners of a kind share their tail
+            kind_tails = [tail_of(shared_of((None, None, None) + shared)) for shared in learners.shared]
+            for indexes, kinds in learners.kind_blocks():
+                heads = label(identities.codes.codes([0] * len(indexes), indexes, ()))
+                yield "".join(map(operator.add, heads, map(kind_tails.__getitem__, kinds)))
+            return
+        for partitions, indexes, rows in learners.placed_blocks():
             shared = list(map(shared_of, rows))
             found = list(map(tails.get, shared))
             if None in found:
@@ -165,13 +180,9 @@ class _LearnerCells:
                     if tail is None:
                         tail = found[number] = tails.get(shared[number])  # met earlier in the block
                     if tail is None:
-                        organisation, country, modules, value, passed = shared[number]
-                        cells = [safe(organisation), safe(country), *map(status, modules), grade(value)]
-                        if pass_rule:
-                            cells.append(verdicts[passed])
-                        tail = found[number] = "," + ",".join(map(field, cells)) + "\r\n"
+                        made = found[number] = tail_of(shared[number])
                         if len(tails) < 100_000:
-                            tails[shared[number]] = tail
+                            tails[shared[number]] = made
             heads = label(identities.codes.codes(partitions, indexes, map(key_of, rows)))
             if identities.identify:
                 heads = [head + "," + ",".join(field(safe(cell)) for cell in identities.cells(LearnerRow(*row)))

@@ -43,11 +43,27 @@ def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str
     merge by structure, with module and block names in ``language``; ``modules`` (the ``--modules`` file)
     comes first. What is read about learners waits on disk in ``partitions`` parts (by default one per 8 MB of
     input), so that memory does not grow with the number of learners or rows; grade-type reports alone are
-    read ``in_order`` (by default), one row a learner unless a key repeats (see model.py)."""
+    read ``in_order`` (by default), one row a learner, and read again into partitions if a key repeats (see
+    model.py)."""
     inputs = list(inputs)
     if in_order is None:
         in_order = all(kind in (GRADES, PROBLEM_GRADES) for kind, _path in inputs)
-    aggregator = Aggregator(partitions or _partitions_for(inputs), in_order=in_order)
+    aggregator = _read(inputs, partitions or _partitions_for(inputs), in_order, roster_columns)
+    if aggregator.ordered is not None:
+        aggregator.ordered.finish()
+        if aggregator.ordered.need_partitions():  # a learner of several rows: read again, into partitions
+            aggregator.close()
+            aggregator = _read(inputs, partitions or _partitions_for(inputs), False, roster_columns)
+    pairs, titles, labels = module_mapping(applicable(structures or [], aggregator.runs), language)
+    for (_kind, block_id), stats in aggregator.blocks.items():
+        stats.title = titles.get(block_id, stats.title)
+        stats.labels.update(labels.get(block_id, {}))  # choices and indicators named in the report's language
+    return summarise(aggregator, pass_mark=pass_mark, modules=(modules or []) + pairs)
+
+
+def _read(inputs, partitions: int, in_order: bool, roster_columns) -> Aggregator:
+    """Every file of ``inputs`` read into a new aggregator."""
+    aggregator = Aggregator(partitions, in_order=in_order)
     aggregator.dated_runs = _dated_runs(inputs)
     # rosters first, so that their emails are matched to learners as the exports are read; their problems
     # and file summaries are then put in the order the files were given
@@ -66,11 +82,7 @@ def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str
         else:
             read_file(kind, path, aggregator, roster_columns=roster_columns)
     route_roster(aggregator)
-    pairs, titles, labels = module_mapping(applicable(structures or [], aggregator.runs), language)
-    for (_kind, block_id), stats in aggregator.blocks.items():
-        stats.title = titles.get(block_id, stats.title)
-        stats.labels.update(labels.get(block_id, {}))  # choices and indicators named in the report's language
-    return summarise(aggregator, pass_mark=pass_mark, modules=(modules or []) + pairs)
+    return aggregator
 
 
 def _dated_runs(inputs) -> set[str]:

@@ -11,9 +11,8 @@ in the same partition, in the order read). The summary then reads one partition 
 memory is bounded by the largest partition, which the number of partitions keeps small.
 
 Grade-type reports alone (the grade report, the problem grade report: one row a learner) are read *in order*
-instead: every event goes to one file in the order read, and a hash of each learner's key is kept (8 bytes a
-row). When no key repeats, each row is a learner of its own, and the report is made in one pass over that
-file; when one does, the events are spread into partitions after all (see summary.summarise).
+instead (see OrderedLearners): what the report needs of each row waits on disk in the order read, and each
+row's learner is counted as it is read. When a key repeats, they are read again into partitions.
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ BYTES_PER_PARTITION = 8 << 20  # input bytes per partition: about 50,000 learner
 BUFFERED = 65_536  # events waiting in memory to be written, over all partitions
 PROBLEMS_KEPT = 1000  # problems kept in memory; the others wait on disk for problems.csv
 KEY_BUCKETS = 1024  # key hashes of the rows read in order, by their low bits: checked for repeats a bucket at once
+KINDS_KEPT = 100_000  # kinds of learners of the rows read in order (see OrderedLearners)
 
 
 def merged_status(old: int, new: int) -> int:
@@ -214,31 +214,68 @@ class Partitions:
             os.unlink(self.streams[number].name)
 
 
-class KeyHashes:
-    """The keys of the rows read in order: their hashes (8 bytes a row), in buckets by their low bits, to find out
-    whether a key repeats (two keys with the same hash count as a repeat: the slower way is right for both); and
-    the keys themselves on disk, in order, for what needs only them (the pseudonyms)."""
+class OrderedLearners:
+    """The learners of grade-type reports read in order, one row each: what the report needs of them, on disk in
+    the order read. A row is the learner's key, username and email, and the *kind* of learner they are: what
+    their row says beyond who they are (run, grade, verdict, enrolment, cohort, layout, status codes), few kinds
+    for many learners, kept once each and numbered. Each kind's learners are counted as they are read.
 
-    def __init__(self, spill: SpillFolder):
+    The hash of every key is kept (8 bytes a row), in buckets by their low bits: when a key repeats (or two keys
+    have the same hash), or the kinds are too many to keep, the rows are no learners of their own, and the
+    files are read again into partitions (see build_report)."""
+
+    def __init__(self, spill: SpillFolder, kinds_kept: int):
         self.buckets = [array("q") for _ in range(KEY_BUCKETS)]
-        self.path = spill.file("keys")
-        self._stream = open(self.path, "wb")  # noqa: SIM115 - closed by finish()
+        self.kinds: list[tuple] = []
+        self.kind_numbers: dict[tuple, int] = {}
+        self.counts: Counter = Counter()  # kind number -> learners
+        self.kinds_kept, self.too_many_kinds = kinds_kept, False
+        self.count = 0
+        self.paths = [spill.file(name) for name in ("keys", "names", "emails", "kinds")]
+        self._streams = [open(path, "wb") for path in self.paths]  # noqa: SIM115 - closed by finish()
+        self._buffers: list[list] = [[], [], [], []]
 
-    def add(self, keys: list[str]) -> None:
+    def add(self, keys: list[str], names: list[str], emails: list[str], kinds: list[tuple]) -> None:
+        numbers = list(map(self.kind_numbers.get, kinds))
+        if None in numbers:
+            for index, kind in enumerate(kinds):
+                if numbers[index] is None:
+                    numbers[index] = self.kind_numbers.setdefault(kind, len(self.kinds))
+                    if numbers[index] == len(self.kinds):
+                        self.kinds.append(kind)
+            self.too_many_kinds = self.too_many_kinds or len(self.kinds) > self.kinds_kept
+        self.counts.update(numbers)
         buckets, mask = self.buckets, len(self.buckets) - 1
         for hashed in map(hash, keys):
             buckets[hashed & mask].append(hashed)
-        write_batch(self._stream, keys)
+        for buffer, values in zip(self._buffers, (keys, names, emails, numbers), strict=True):
+            buffer += values
+        self.count += len(keys)
+        if len(self._buffers[0]) >= BUFFERED:
+            self._flush()
+
+    def _flush(self) -> None:
+        for stream, buffer in zip(self._streams, self._buffers, strict=True):
+            write_batch(stream, buffer)
+        self._buffers = [[], [], [], []]
 
     def finish(self) -> None:
-        self._stream.close()
+        if self._buffers[0]:
+            self._flush()
+        for stream in self._streams:
+            stream.close()
 
-    def repeated(self) -> bool:
-        return any(len(set(bucket)) < len(bucket) for bucket in self.buckets)
+    def need_partitions(self) -> bool:
+        """Whether some key repeats (or two have the same hash), or the kinds were too many to keep."""
+        return self.too_many_kinds or any(len(set(bucket)) < len(bucket) for bucket in self.buckets)
 
     def keys(self):
-        for keys in batches(self.path):
+        for keys in batches(self.paths[0]):
             yield from keys
+
+    def batches(self, *columns: int):
+        """The batches of the files of ``columns`` (0 keys, 1 usernames, 2 emails, 3 kind numbers), side by side."""
+        return zip(*(batches(self.paths[column]) for column in columns), strict=True)
 
 
 class ProblemLog:
@@ -287,13 +324,9 @@ class Aggregator:
     def __init__(self, partitions: int = 1, in_order: bool = False):
         self.spill = SpillFolder()
         self.partition_count = max(1, partitions)
-        # read in order: one file, and the key hashes that tell whether it may stay so (see the module's doc)
-        self.key_hashes = KeyHashes(self.spill) if in_order else None
-        # read in order: learners counted by what their row says beyond who they are (an event's run, grade,
-        # verdict, enrolment, cohort, layout and status codes); None when they are too many kinds to keep
-        self.alike: Counter | None = Counter() if in_order else None
-        self.partitions = Partitions(self.spill, 1, "in-order") if in_order else \
-            Partitions(self.spill, self.partition_count)
+        # grade-type reports alone: their rows in order, one learner each (see OrderedLearners)
+        self.ordered = OrderedLearners(self.spill, KINDS_KEPT) if in_order else None
+        self.partitions = Partitions(self.spill, self.partition_count)
         self.items: dict[tuple, Item] = {}
         self.item_list: list[Item] = []
         self.layouts: list[list] = []  # per grade-type file: the item (or None) of each graded column

@@ -60,7 +60,6 @@ _REPORT_FILE = re.compile(r"^(?P<run>.+?)_(?:problem_grade_report|grade_report)_
 PATH_SEPARATOR, LIST_SEPARATOR = " > ", " | "
 PATTERNS_KEPT = 100_000  # distinct rows of one grade report counted for completion over time
 VALUES_KEPT = 100_000  # distinct grades remembered while reading a grade-type report
-ALIKE_KEPT = 100_000  # kinds of learners counted while reading grade-type reports in order
 OUT_OF_RANGE = N_("column \"{column}\" is outside {low} to {high}; that value was left out")
 OUT_OF_MAX = N_("column \"{column}\" is outside 0 to the maximum in \"{maximum}\"; that value was left out")
 
@@ -447,9 +446,8 @@ class _GradeRows:
         self.counter = aggregator.learners_seen
         self.partitions = aggregator.partitions
         self.verdicts, self.states, self.grades = dict(VERDICTS), dict(ENROLMENT), {}
-        self.key_hashes = aggregator.key_hashes
+        self.ordered = aggregator.ordered
         self.seen = False
-        self.alike_of = operator.itemgetter(4, 5, 6, 7, 8, 10, 11)  # see Aggregator.alike
 
     def row(self, line, fields) -> None:
         name = fields[self.username].strip()
@@ -501,6 +499,11 @@ class _GradeRows:
         self.seen = self.seen or verdicts.count(None) < size
         first = self.counter + 1
         self.counter += size
+        if self.ordered is not None:  # what an event would say, but the key, name, email and order, is the kind
+            self.ordered.add(keys, names, mails if self.email is not None else [""] * size, list(zip(
+                repeat(self.run, size), grades, verdicts, states, cohorts, repeat(self.layout, size), codes,
+                strict=True)))
+            return True
         self.place(list(zip(repeat(GRADE_EVENT, size), keys, names, mails, repeat(self.run, size), grades, verdicts,
                             states, cohorts, range(first, first + size), repeat(self.layout, size), codes,
                             strict=True)))
@@ -534,20 +537,13 @@ class _GradeRows:
         return _MISSING if quiet.found else value
 
     def place(self, events: list) -> None:
-        """``events`` into the partitions by learner, or in order with their keys' hashes (see KeyHashes)."""
+        """``events`` into the partitions by learner, or in order (see OrderedLearners)."""
+        if self.ordered is not None:
+            self.ordered.add(list(map(_KEY, events)), list(map(_NAME, events)), list(map(_EMAIL, events)),
+                             list(map(_KIND, events)))
+            return
         partitions = self.partitions
         buffers, count, batch = partitions.buffers, partitions.count, partitions.batch
-        if self.key_hashes is not None:  # read in order: one partition
-            alike = self.aggregator.alike
-            if alike is not None:
-                alike.update(map(self.alike_of, events))
-                if len(alike) > ALIKE_KEPT:
-                    self.aggregator.alike = None  # counted again once read (summary._rows_in_order)
-            self.key_hashes.add(list(map(_KEY_OF, events)))
-            buffers[0].extend(events)
-            if len(buffers[0]) >= batch:
-                partitions.flush(0)
-            return
         for event in events:
             number = hash(event[1]) % count
             buffer = buffers[number]
@@ -557,7 +553,9 @@ class _GradeRows:
 
 
 _MISSING = object()
-_KEY_OF = operator.itemgetter(1)
+# an event's fields (see _GradeRows.row): who, and the kind of learner (see OrderedLearners)
+_KEY, _NAME, _EMAIL, _KIND = (operator.itemgetter(1), operator.itemgetter(2), operator.itemgetter(3),
+                              operator.itemgetter(4, 5, 6, 7, 8, 10, 11))
 
 
 def _remembered(known: dict, text: str, decide):

@@ -33,10 +33,8 @@ from .model import (
     UNKNOWN,
     Aggregator,
     Learner,
-    Partitions,
     RosterEntry,
     RunRecord,
-    batches,
     merged_status,
     read_batches,
     write_batch,
@@ -150,28 +148,39 @@ class _Rows:
 
 
 class RowsInOrder(_Rows):
-    """The rows when every learner is one grade-type row (read in order, no key repeated): made from the rows'
-    events as they wait on disk, in the order read, which is the report's order (no roster places anyone)."""
+    """The rows when every learner is one grade-type row (read in order, no key repeated), in the order read,
+    which is the report's order (no roster places anyone): each is the learner's key, username and email, the part
+    their kind of learner shares (see model.OrderedLearners), and their order, joined in C."""
 
-    def __init__(self, path: str, count: int, rows: _GradeRows, keys):
-        self.path, self.count, self.rows, self.keys = path, count, rows, keys
+    def __init__(self, ordered, shared: list[tuple]):
+        self.ordered, self.shared, self.count = ordered, shared, ordered.count
+        self.keys = ordered.keys
 
     def placed_tuples(self):
         for partitions, indexes, rows in self.placed_blocks():
             yield from zip(partitions, indexes, rows, strict=True)
 
     def placed_blocks(self, size: int = 4096):
-        """A block a batch of events as written: each row is the event's who (key, name, email), the part learners
-        alike share (see _GradeRows), and its order, joined in C."""
-        shared, index = self.rows.shared, 0
-        for events in _sliced(batches(self.path), size):
-            known = self.rows.known
-            parts = list(map(known.get, map(_ALIKE, events)))
-            if None in parts:
-                parts = [shared(alike) for alike in map(_ALIKE, events)]
-            rows = list(map(operator.add, map(operator.add, map(_WHO, events), parts), zip(map(_ORDER, events))))
-            yield [0] * len(rows), list(range(index, index + len(rows))), rows
-            index += len(rows)
+        index = 0
+        for keys, names, emails, kinds in self.ordered.batches(0, 1, 2, 3):
+            for start in range(0, len(keys), size):
+                end = start + size
+                who = zip(keys[start:end], names[start:end], emails[start:end], strict=True)
+                rows = list(map(operator.add, map(operator.add, who, map(self.shared.__getitem__, kinds[start:end])),
+                                zip(range(index + 1, index + 1 + len(kinds[start:end])))))
+                yield [0] * len(rows), range(index, index + len(rows)), rows
+                index += len(rows)
+
+    def kind_blocks(self, size: int = 4096):
+        """``(indexes, kinds)`` of every learner in order, a block at a time: the learners' places (as
+        :meth:`placed` gives them, in partition 0) and kind numbers (rows alike but for who and when: see
+        :attr:`shared`, a kind's row fields 3 to 14)."""
+        index = 0
+        for (kinds,) in self.ordered.batches(3):
+            for start in range(0, len(kinds), size):
+                block = kinds[start:start + size]
+                yield range(index, index + len(block)), block
+                index += len(block)
 
     def partition_sizes(self) -> list[int]:
         return [self.count]
@@ -234,17 +243,13 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
     """Everything the report shows. ``modules`` maps names found in the exports (section, subsection,
     problem title, grade-report column) to the module they count under, in the order to show."""
     aggregator.partitions.finish()
-    if aggregator.key_hashes is not None:
-        aggregator.key_hashes.finish()
     names, item_modules = _modules(aggregator, modules or [])
     layout = _Layout(aggregator, item_modules, len(names))
     pass_rule = "mark" if pass_mark is not None else ("certificate" if aggregator.verdicts_seen else None)
     totals = _Totals(names, aggregator.runs)
-    if aggregator.key_hashes is not None and not aggregator.key_hashes.repeated():
+    if aggregator.ordered is not None:
         rows = _rows_in_order(aggregator, totals, layout, pass_rule, pass_mark)
     else:
-        if aggregator.key_hashes is not None:
-            _spread(aggregator)
         rows = LearnerRows(aggregator.spill, aggregator.partitions.count)
         for number in range(aggregator.partitions.count):
             learners, single = replay(aggregator, layout, aggregator.partitions.read(number))
@@ -265,73 +270,12 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
 
 
 def _rows_in_order(aggregator: Aggregator, totals, layout, pass_rule, pass_mark) -> RowsInOrder:
-    """Grade-type rows read in order, no key repeated: each row is a learner, counted in one pass. Learners
-    alike (run, grade, verdict, enrolment, cohort, statuses) are counted together, a bounded number at once."""
-    path = aggregator.partitions.streams[0].name
-    rows = _GradeRows(layout, pass_rule, pass_mark)
-    if aggregator.alike is not None:  # counted as they were read
-        return RowsInOrder(path, rows.count(aggregator.alike, totals), rows, aggregator.key_hashes.keys)
-    counts: dict = {}
-    learners = 0
-    for event in read_batches(path):
-        alike = event[4:9] + event[10:]
-        counts[alike] = counts.get(alike, 0) + 1
-        if len(counts) >= _GradeRows.LIMIT:
-            learners += rows.count(counts, totals)
-    learners += rows.count(counts, totals)
-    return RowsInOrder(path, learners, rows, aggregator.key_hashes.keys)
-
-
-def _sliced(lists, size: int):
-    """The items of ``lists`` in lists of at most ``size``."""
-    for whole in lists:
-        for start in range(0, len(whole), size):
-            yield whole[start:start + size]
-
-
-# an event's fields (see readers._GradeRows): learners alike share the first, the others say who and when
-_ALIKE, _WHO, _ORDER = operator.itemgetter(4, 5, 6, 7, 8, 10, 11), operator.itemgetter(slice(1, 4)), \
-    operator.itemgetter(9)
-
-
-class _GradeRows:
-    """The rows of learners known from one grade-type row each. All a row says beyond who the learner is
-    follows from the row's run, grade, verdict, enrolment, cohort and statuses, which repeat from learner to
-    learner: that part is worked out once (up to a bound)."""
-
-    LIMIT = 100_000
-
-    def __init__(self, layout, pass_rule, pass_mark):
-        self.layout, self.pass_rule, self.pass_mark = layout, pass_rule, pass_mark
-        self.known: dict = {}
-
-    def shared(self, alike: tuple) -> tuple:
-        """Row fields 3 to 14 (see :class:`LearnerRow`) of ``alike``: an event's fields 4 to 8 and 10 to 11."""
-        found = self.known.get(alike)
-        if found is None:
-            found = _grade_row_shared(alike, self.layout, self.pass_rule, self.pass_mark)
-            if len(self.known) < self.LIMIT:
-                self.known[alike] = found
-        return found
-
-    def count(self, counts: dict, totals) -> int:
-        """Add ``counts`` (alike -> learners) to ``totals``, and empty it; return how many learners they were."""
-        learners = 0
-        for alike, count in counts.items():
-            totals.count_alike(self.shared(alike), count)
-            learners += count
-        counts.clear()
-        return learners
-
-
-def _spread(aggregator: Aggregator) -> None:
-    """Grade-type rows read in order where some key repeats: their events into partitions by learner after all,
-    as if read so (the repeated learner's rows merge as ever)."""
-    spread = Partitions(aggregator.spill, aggregator.partition_count)
-    for event in aggregator.partitions.read(0):
-        spread.add(event[1], event)
-    spread.finish()
-    aggregator.partitions = spread
+    """Grade-type rows read in order, no key repeated: each row is a learner, counted by kind as read."""
+    ordered = aggregator.ordered
+    shared = [_grade_row_shared(kind, layout, pass_rule, pass_mark) for kind in ordered.kinds]
+    for number, count in ordered.counts.items():
+        totals.count_alike(shared[number], count)
+    return RowsInOrder(ordered, shared)
 
 
 def _timeline(aggregator: Aggregator, layout, module_count: int) -> list[tuple]:
@@ -413,7 +357,7 @@ class _Totals:
         return (True, "", "", event[9]), event[1:4] + shared + (event[9],)
 
     def count_alike(self, shared: tuple, learners: int) -> None:
-        """Count ``learners`` of a single grade-report row each, alike in ``shared`` (see :class:`_GradeRows`)."""
+        """Count ``learners`` of a single grade-report row each, alike in ``shared`` (see :class:`RowsInOrder`)."""
         _name, _org, _country, cohort, _date, runs, modules, grade, passed, started, completed, enrolled = shared
         key = ("", "", cohort, runs[0], modules, started, completed, passed, enrolled)
         tally = self.tally.get(key)
