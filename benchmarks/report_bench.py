@@ -220,6 +220,17 @@ def _cell(result: dict) -> str:
     return f"{result['seconds']:.1f}/{result['cpu']:.1f}/{result['maxrss_mb']:.0f}"
 
 
+def machine() -> str:
+    """The machine the figures were measured on: processors, their model, the load when the run began."""
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as stream:
+            model = next((line.split(":", 1)[1].strip() for line in stream if line.startswith("model name")), "")
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model or 'model unknown'}), load average {os.getloadavg()[0]:.2f}."
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, action="append", help="rows per file (default: 100000 and 1000000)")
@@ -227,8 +238,9 @@ def main() -> None:
     parser.add_argument("--pandas-python", default=sys.executable,
                         help="the Python that has pandas (default: this one)")
     args = parser.parse_args()
-    print(f"free2link report vs pandas, same aggregation ({os.cpu_count()} CPUs). Each cell: wall s / CPU s "
-          "(CPU: the whole process, imports included) / peak RSS MB, each process measured on its own.")
+    print(f"free2link report vs pandas, same aggregation. {machine()}")
+    print("Each cell: wall s / CPU s (CPU: the whole process, imports included) / peak RSS MB, each process "
+          "measured on its own.")
     print(f"{'input':<15}{'rows':>10}{'MB':>5}  {'ours, end to end':>18}  {'ours, aggregation':>18}  "
           f"{'pandas, aggregation':>20}  {'ratio e2e':>10}  {'ratio agg':>10}  same")
     failed = False
@@ -242,6 +254,7 @@ def main() -> None:
                       f"  {'yes' if result['same'] else 'NO'}", flush=True)
                 failed = failed or not result["same"] or ours["exit"] != 0
     print("ratio: pandas' time over ours (end to end; aggregation alone), wall/CPU: above 1, ours is faster")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     if failed:
         raise SystemExit(1)
 
