@@ -204,15 +204,17 @@ def test_rows_read_in_blocks_are_the_csv_modules_rows(tmp_path_factory, monkeypa
             except csv.Error:  # QUOTE_NONE and a character it cannot write: written as is
                 stream.write(",".join(row) + end)
 
-    def read(plain_ending):
+    def read(in_c):
         with monkeypatch.context() as patch:
-            patch.setattr(csvfile, "_plain_ending", plain_ending)
+            if not in_c:
+                patch.setattr(csvfile, "_plain_fields", lambda chunk, delimiter, width: None)
+                patch.setattr(csvfile, "_line_ending", lambda chunk: None)
             patch.setattr(csvfile, "CHUNK_CHARACTERS", chunk)
             with csvfile.CsvFile(path) as table:
                 found = [(line, list(fields)) for line, fields in table.rows()]
                 return found, [(p.line, p.format("f")) for p in table.problems], table.rows_read, table.rows_skipped
 
-    assert read(csvfile._plain_ending) == read(lambda chunk: None)
+    assert read(in_c=True) == read(in_c=False)
 
 
 def test_blocks_of_rows_make_the_report_rows_one_by_one_make(tmp_path, monkeypatch):

@@ -73,9 +73,31 @@ def detect_encoding(path) -> tuple[str, Problem | None]:
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
 
 
-def _plain_ending(chunk: str) -> str | None:
-    """The line ending of ``chunk`` (whole lines) when the csv module would read each line as its delimited fields
-    alone: no quote, no NUL, every line ending the same (LF or CRLF); else None."""
+def _plain_fields(chunk: str, delimiter: str, width: int) -> list[str] | None:
+    """Every field of ``chunk`` (whole lines) in one list, a NUL after each line's fields, when the csv module
+    would read each line as its delimited fields alone and each is as wide as the header: no quote, no NUL, every
+    line ending the same (LF or CRLF); else None."""
+    if '"' in chunk or "\0" in chunk:
+        return None
+    ending = "\r\n" if "\r" in chunk else "\n"
+    if not chunk.endswith(ending):  # the last line, without its line ending
+        chunk += ending
+    text = chunk.replace(ending, delimiter + "\0" + delimiter)
+    if "\r" in text or "\n" in text:  # a lone CR or LF: a line ending of another kind
+        return None
+    fields = text.split(delimiter)
+    count = (len(fields) - 1) // (width + 1)
+    # as wide as the header if every NUL is where it would then be (the first line's, then each next one's)
+    if len(fields) != (width + 1) * count + 1 or fields[width::width + 1].count("\0") != count \
+            or text.count("\0") != count:
+        return None
+    fields.pop()  # after the last NUL
+    return fields
+
+
+def _line_ending(chunk: str) -> str | None:
+    """The line ending of ``chunk`` when the csv module would read each of its lines as its delimited fields alone
+    (no quote, no NUL, every line ending the same: LF or CRLF), else None."""
     if '"' in chunk or "\0" in chunk:
         return None
     crlf = chunk.count("\r\n")
@@ -209,27 +231,24 @@ class CsvFile:
                 return
             if not chunk.endswith("\n"):
                 chunk += stream.readline()  # whole lines only
-            ending = _plain_ending(chunk)
-            if ending is None:
-                yield from self._csv_blocks(itertools.chain(io.StringIO(chunk, newline=""), stream), before, size)
-                return
-            if not chunk.endswith(ending):  # the last line, without its line ending
-                chunk += ending
-            count = chunk.count(ending)
-            # every field of the chunk in one list, a NUL after each line's: as wide as the header if each NUL is
-            # where it would then be
-            flat = chunk.replace(ending, delimiter + "\0" + delimiter).split(delimiter)
-            if len(flat) == (width + 1) * count + 1 and flat[width::width + 1].count("\0") == count:  # the usual
-                flat.pop()
+            flat = _plain_fields(chunk, delimiter, width)
+            if flat is not None:  # the usual chunk
+                count = len(flat) // (width + 1)
                 self.rows_read += count
                 step = (width + 1) * size
                 for start in range(0, len(flat), step):
                     yield Block(before + 1 + start // (width + 1), width, flat=flat[start:start + step])
-            else:
-                lines = chunk.split(ending)
+                before += count
+                continue
+            ending = _line_ending(chunk)
+            if ending is None:
+                yield from self._csv_blocks(itertools.chain(io.StringIO(chunk, newline=""), stream), before, size)
+                return
+            lines = chunk.split(ending)
+            if not lines[-1]:
                 lines.pop()  # after the last line ending
-                yield from self._some_unusual([line.split(delimiter) for line in lines], before, size)
-            before += count
+            yield from self._some_unusual([line.split(delimiter) for line in lines], before, size)
+            before += len(lines)
 
     def _some_unusual(self, rows: list, before: int, size: int):
         """:meth:`blocks` of a chunk of single-line rows, some of them not as wide as the header."""
