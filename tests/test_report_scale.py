@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 
 from free2link_xblocks.cli import main
 from free2link_xblocks.core.report import build_report, csvfile, model, readers, summary
-from free2link_xblocks.report import html
-from free2link_xblocks.report.pseudonyms import StreamedCodes, pseudonym_codes
+from free2link_xblocks.i18n import cli_translation
+from free2link_xblocks.report import html, tables
+from free2link_xblocks.report.cli import write_report
+from free2link_xblocks.report.pseudonyms import Keyed, StreamedCodes, pseudonym_codes
+from free2link_xblocks.report.text import report_text
 
 from . import report_exports as rx
 
@@ -237,3 +240,21 @@ def test_blocks_of_rows_make_the_report_rows_one_by_one_make(tmp_path, monkeypat
             one_by_one = everything(build_report([(kind, path)], pass_mark=0.5))
         assert blocks == one_by_one
         assert [int(problem.split(":")[1]) for problem in blocks["problems"]] == [8, 2601, 5000]
+
+
+def test_pseudonyms_made_as_rows_are_read_are_those_made_from_the_keys(tmp_path):
+    """Rows read in order have their pseudonyms' digests made as they are read (one sort tells repeated keys and
+    the digits needed): learners.csv is the same as with the digests made from the keys afterwards."""
+    path = tmp_path / gen.file_name("grades", 3000)
+    gen.write_grade_report(path, 3000)
+    text = report_text(cli_translation())
+    written = []
+    for digest in (Keyed(b"salt").prefixes, None):
+        report = build_report([("grades", path)], key_digest=digest)
+        assert isinstance(report.learners, summary.RowsInOrder) and report.learners.digest is digest
+        write_report(report, tmp_path / "out", cli_translation(), b"salt", False, [])
+        written.append((tmp_path / "out" / "learners.csv").read_bytes())
+        report.close()
+    assert written[0] == written[1] and written[0].count(b"\r\n") == 3001
+    assert tables.Identities(build_report([("grades", path)], key_digest=Keyed(b"salt").prefixes), text, b"other",
+                             False).codes.digits >= 6  # another salt's pseudonyms are made afresh

@@ -25,7 +25,7 @@ from ..i18n import cli_translation
 from .course_structure import bundled, course_structure
 from .csvout import write_problems, write_table
 from .html import MAX_PROBLEMS_SHOWN, render
-from .pseudonyms import new_salt
+from .pseudonyms import Keyed, new_salt
 from .tables import Identities, build_tables
 from .text import report_text
 
@@ -127,10 +127,12 @@ def _report(args, t, folder) -> int:
     structures = _structures(args, t)
     if structures is None:
         return 1
+    salt = _salt(args)
+    # the pseudonyms' digests are made as the rows are read, where they are read in order
     data = build_report(inputs, pass_mark=pass_mark, modules=modules, roster_columns=roster_columns,
-                        structures=structures, language=args.lang)
+                        structures=structures, language=args.lang, key_digest=Keyed(salt).prefixes)
     try:
-        return _write(args, t, data, ProblemLines(module_problems, data.problems, t.gettext))
+        return _write(args, t, data, ProblemLines(module_problems, data.problems, t.gettext), salt)
     finally:
         data.close()
 
@@ -169,13 +171,13 @@ class ProblemLines:
             yield problem.format(source, self.gettext)
 
 
-def _write(args, t, data, problems) -> int:
+def _write(args, t, data, problems, salt: bytes) -> int:
     _print_problems(problems, t)
     if not len(data.learners):
         print(t.gettext("Nothing usable was found in the input: no report was written."), file=sys.stderr)
         return 1
     try:
-        path = write_report(data, Path(args.out), t, _salt(args), args.identify, problems)
+        path = write_report(data, Path(args.out), t, salt, args.identify, problems)
     except OSError as exc:
         print(t.gettext("Cannot write the report into {folder}: {reason}").format(
             folder=args.out, reason=exc.strerror or exc), file=sys.stderr)

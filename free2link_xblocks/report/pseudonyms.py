@@ -36,10 +36,25 @@ class Keyed:
     copied for each message (RFC 2104, the same digests as :func:`hmac.digest`)."""
 
     def __init__(self, salt: bytes):
+        self.salt = salt
         block = salt if len(salt) <= 64 else hashlib.sha256(salt).digest()
         block = block.ljust(64, b"\0")
         self.inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
         self.outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def prefixes(self, keys) -> array:
+        """The first 8 bytes of each key's digest, as numbers (:meth:`digest`, written out: this runs for every
+        learner)."""
+        inner, outer = self.inner, self.outer
+        prefixes = array("Q")
+        append, from_bytes = prefixes.append, int.from_bytes
+        for key in keys:
+            hashed = inner.copy()
+            hashed.update(key.encode("utf-8"))
+            wrapped = outer.copy()
+            wrapped.update(hashed.digest())
+            append(from_bytes(wrapped.digest()[:8], "big"))
+        return prefixes
 
     def digest(self, key: str) -> bytes:
         inner = self.inner.copy()
@@ -55,10 +70,12 @@ class StreamedCodes:
     the key at ``(partition, index)``, of the length :func:`pseudonym_codes` would give: the shortest (4, 6,
     8 …) at which no two codes are the same."""
 
-    def __init__(self, keys, sizes: list[int], salt: bytes):
-        self.prefixes = _prefixes(keys(), Keyed(salt))
+    def __init__(self, keys, sizes: list[int], salt: bytes, known: tuple | None = None):
+        """``known``: ``(prefixes, closest)`` when they were made already (:meth:`Keyed.prefixes` of the keys in
+        order, the least XOR of two)."""
+        self.prefixes, closest = known if known is not None else (Keyed(salt).prefixes(keys()), None)
         self.starts = [sum(sizes[:n]) for n in range(len(sizes))]
-        self.digits = _digits(self.prefixes)
+        self.digits = _digits(self.prefixes, closest)
         self.whole = None
         if self.digits > 16:  # two learners share 64 bits: so rare that the whole digests decide
             self.whole = pseudonym_codes(list(keys()), salt)
@@ -83,26 +100,12 @@ class StreamedCodes:
         return list(map(self._format.__mod__, map(operator.rshift, prefixes, itertools.repeat(self._shift))))
 
 
-def _prefixes(keys, keyed: Keyed) -> array:
-    """The first 8 bytes of each key's digest (:meth:`Keyed.digest`, written out: this runs for every learner)."""
-    inner, outer = keyed.inner, keyed.outer
-    prefixes = array("Q")
-    append, from_bytes = prefixes.append, int.from_bytes
-    for key in keys:
-        hashed = inner.copy()
-        hashed.update(key.encode("utf-8"))
-        wrapped = outer.copy()
-        wrapped.update(hashed.digest())
-        append(from_bytes(wrapped.digest()[:8], "big"))
-    return prefixes
-
-
-def _digits(prefixes: array) -> int:
+def _digits(prefixes: array, closest: int | None = None) -> int:
     if len(prefixes) < 2:
         return MIN_DIGITS
-    ordered = sorted(prefixes)
-    # the two closest prefixes share the most leading bits
-    closest = min(map(operator.xor, ordered, itertools.islice(ordered, 1, None)))
+    if closest is None:  # the two closest prefixes share the most leading bits
+        ordered = sorted(prefixes)
+        closest = min(map(operator.xor, ordered, itertools.islice(ordered, 1, None)))
     shared = (64 - closest.bit_length()) // 4
     return MIN_DIGITS + 2 * max(0, -(-(shared + 1 - MIN_DIGITS) // 2))
 

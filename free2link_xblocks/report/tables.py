@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..core.report.model import COMPLETED, NOT_STARTED, STARTED
 from ..core.report.summary import TOP, GroupRow, LearnerRow, ReportData
-from .pseudonyms import StreamedCodes
+from .pseudonyms import Keyed, StreamedCodes
 
 TEXT, COUNT, SHARE, GRADE, STATUS = "text", "count", "share", "grade", "status"
 
@@ -34,7 +34,12 @@ class Identities:
 
     def __init__(self, data: ReportData, text: dict, salt: bytes, identify: bool):
         self.identify = identify
-        self.codes = StreamedCodes(data.learners.keys, data.learners.partition_sizes(), salt)
+        learners = data.learners
+        known = None  # the digests made as the rows were read, if by this salt's pseudonyms
+        keyed = getattr(getattr(learners, "digest", None), "__self__", None)
+        if isinstance(keyed, Keyed) and keyed.salt == salt and learners.closest is not None:
+            known = (learners.digests, learners.closest)
+        self.codes = StreamedCodes(learners.keys, learners.partition_sizes(), salt, known)
         self.template = text["learner"]
 
     def label(self, partition: int, index: int, row) -> str:

@@ -36,7 +36,8 @@ __all__ = ["GRADES", "PROBLEM_GRADES", "RESPONSES", "ROSTER", "ReportData", "bui
 
 def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str, str]] | None = None,
                  roster_columns: dict | None = None, partitions: int | None = None,
-                 structures: list[dict] | None = None, language: str = "en", in_order: bool | None = None) -> ReportData:
+                 structures: list[dict] | None = None, language: str = "en", in_order: bool | None = None,
+                 key_digest=None) -> ReportData:
     """Read ``inputs`` (``(kind, path)`` pairs, any order) and summarise them.
 
     ``structures`` are the structure maps of the course's runs (see structure.py): the runs of the exports
@@ -44,16 +45,16 @@ def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str
     comes first. What is read about learners waits on disk in ``partitions`` parts (by default one per 8 MB of
     input), so that memory does not grow with the number of learners or rows; grade-type reports alone are
     read ``in_order`` (by default), one row a learner, and read again into partitions if a key repeats (see
-    model.py)."""
+    model.py); ``key_digest`` is then the 64-bit digest of learner keys the pseudonyms use (see OrderedLearners)."""
     inputs = list(inputs)
     if in_order is None:
         in_order = all(kind in (GRADES, PROBLEM_GRADES) for kind, _path in inputs)
-    aggregator = _read(inputs, partitions or _partitions_for(inputs), in_order, roster_columns)
+    aggregator = _read(inputs, partitions or _partitions_for(inputs), in_order, roster_columns, key_digest)
     if aggregator.ordered is not None:
         aggregator.ordered.finish()
         if aggregator.ordered.need_partitions():  # a learner of several rows: read again, into partitions
             aggregator.close()
-            aggregator = _read(inputs, partitions or _partitions_for(inputs), False, roster_columns)
+            aggregator = _read(inputs, partitions or _partitions_for(inputs), False, roster_columns, None)
     pairs, titles, labels = module_mapping(applicable(structures or [], aggregator.runs), language)
     for (_kind, block_id), stats in aggregator.blocks.items():
         stats.title = titles.get(block_id, stats.title)
@@ -61,9 +62,9 @@ def build_report(inputs, pass_mark: float | None = None, modules: list[tuple[str
     return summarise(aggregator, pass_mark=pass_mark, modules=(modules or []) + pairs)
 
 
-def _read(inputs, partitions: int, in_order: bool, roster_columns) -> Aggregator:
+def _read(inputs, partitions: int, in_order: bool, roster_columns, key_digest) -> Aggregator:
     """Every file of ``inputs`` read into a new aggregator."""
-    aggregator = Aggregator(partitions, in_order=in_order)
+    aggregator = Aggregator(partitions, in_order=in_order, key_digest=key_digest)
     aggregator.dated_runs = _dated_runs(inputs)
     # rosters first, so that their emails are matched to learners as the exports are read; their problems
     # and file summaries are then put in the order the files were given

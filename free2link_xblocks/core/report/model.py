@@ -17,7 +17,9 @@ row's learner is counted as it is read. When a key repeats, they are read again 
 
 from __future__ import annotations
 
+import itertools
 import marshal
+import operator
 import os
 import pickle
 import shutil
@@ -40,7 +42,6 @@ GRADE_EVENT, RESPONSE_EVENT, ROSTER_EVENT = 0, 1, 2
 BYTES_PER_PARTITION = 8 << 20  # input bytes per partition: about 50,000 learners of a grade report
 BUFFERED = 65_536  # events waiting in memory to be written, over all partitions
 PROBLEMS_KEPT = 1000  # problems kept in memory; the others wait on disk for problems.csv
-KEY_BUCKETS = 1024  # key hashes of the rows read in order, by their low bits: checked for repeats a bucket at once
 KINDS_KEPT = 100_000  # kinds of learners of the rows read in order (see OrderedLearners)
 
 
@@ -220,12 +221,14 @@ class OrderedLearners:
     their row says beyond who they are (run, grade, verdict, enrolment, cohort, layout, status codes), few kinds
     for many learners, kept once each and numbered. Each kind's learners are counted as they are read.
 
-    The hash of every key is kept (8 bytes a row), in buckets by their low bits: when a key repeats (or two keys
-    have the same hash), or the kinds are too many to keep, the rows are no learners of their own, and the
-    files are read again into partitions (see build_report)."""
+    A 64-bit digest of every key is kept (8 bytes a row): ``digest`` (a function of a list of keys; the report's
+    pseudonyms give theirs, so that they are made as the rows are read), else Python's hash. When two digests are
+    the same (a key repeats, or by chance), or the kinds are too many to keep, the rows are no learners of their
+    own, and the files are read again into partitions (see build_report)."""
 
-    def __init__(self, spill: SpillFolder, kinds_kept: int):
-        self.buckets = [array("q") for _ in range(KEY_BUCKETS)]
+    def __init__(self, spill: SpillFolder, kinds_kept: int, digest=None):
+        self.digest, self.digests = digest, array("Q")
+        self.closest: int | None = None  # the least XOR of two digests (see need_partitions)
         self.kinds: list[tuple] = []
         self.kind_numbers: dict[tuple, int] = {}
         self.counts: Counter = Counter()  # kind number -> learners
@@ -245,9 +248,8 @@ class OrderedLearners:
                         self.kinds.append(kind)
             self.too_many_kinds = self.too_many_kinds or len(self.kinds) > self.kinds_kept
         self.counts.update(numbers)
-        buckets, mask = self.buckets, len(self.buckets) - 1
-        for hashed in map(hash, keys):
-            buckets[hashed & mask].append(hashed)
+        self.digests.extend(self.digest(keys) if self.digest is not None else
+                            map(operator.and_, map(hash, keys), itertools.repeat((1 << 64) - 1)))
         for buffer, values in zip(self._buffers, (keys, names, emails, numbers), strict=True):
             buffer += values
         self.count += len(keys)
@@ -266,8 +268,13 @@ class OrderedLearners:
             stream.close()
 
     def need_partitions(self) -> bool:
-        """Whether some key repeats (or two have the same hash), or the kinds were too many to keep."""
-        return self.too_many_kinds or any(len(set(bucket)) < len(bucket) for bucket in self.buckets)
+        """Whether some key repeats (or two have the same digest), or the kinds were too many to keep. The digests
+        are sorted once: the two closest tell both, and how many hex digits tell every pseudonym apart."""
+        if self.too_many_kinds:
+            return True
+        ordered = sorted(self.digests)
+        self.closest = min(map(operator.xor, ordered, itertools.islice(ordered, 1, None)), default=None)
+        return self.closest == 0
 
     def keys(self):
         for keys in batches(self.paths[0]):
@@ -321,11 +328,11 @@ class ProblemLog:
 class Aggregator:
     """Everything read so far; the readers feed it, :func:`..summary.summarise` turns it into the report."""
 
-    def __init__(self, partitions: int = 1, in_order: bool = False):
+    def __init__(self, partitions: int = 1, in_order: bool = False, key_digest=None):
         self.spill = SpillFolder()
         self.partition_count = max(1, partitions)
         # grade-type reports alone: their rows in order, one learner each (see OrderedLearners)
-        self.ordered = OrderedLearners(self.spill, KINDS_KEPT) if in_order else None
+        self.ordered = OrderedLearners(self.spill, KINDS_KEPT, key_digest) if in_order else None
         self.partitions = Partitions(self.spill, self.partition_count)
         self.items: dict[tuple, Item] = {}
         self.item_list: list[Item] = []

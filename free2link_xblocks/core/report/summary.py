@@ -155,6 +155,8 @@ class RowsInOrder(_Rows):
     def __init__(self, ordered, shared: list[tuple]):
         self.ordered, self.shared, self.count = ordered, shared, ordered.count
         self.keys = ordered.keys
+        # the keys' digests in order, by ``digest`` (None: Python's hash), and the least XOR of two
+        self.digests, self.digest, self.closest = ordered.digests, ordered.digest, ordered.closest
 
     def placed_tuples(self):
         for partitions, indexes, rows in self.placed_blocks():
