@@ -16,9 +16,10 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from .common.actions import learner_action
-from .common.base import Free2LinkBlock, bad_request, clamp_score
+from .common.base import Free2LinkBlock, bad_request, clamp_score, precompile
 from .common.fields import GeneratedXml
 from .common.parts import parts_context
+from .common.rows import row_template
 from .core import authoring
 from .core import quiz as core
 from .core.markup import plain_text
@@ -40,6 +41,8 @@ DEFAULT_QUIZ = """<f2l_indicator_quiz>
   </indicator>
 </f2l_indicator_quiz>"""
 
+# A ticked answer in the marked list: the box's attribute and class.
+_TICKED = {True: (mark_safe(" checked"), mark_safe(" f2l-marking__box--ticked")), False: ("", "")}
 # Kept answers, for rescoring after the course team corrects the quiz (the best one is always kept).
 MAX_KEPT_ANSWERS = 20
 
@@ -89,14 +92,25 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
     def max_score(self):
         return core.max_score(self.quiz, self.scoring)
 
+    _marked = None  # (quiz, answer, scoring, result) of the last marking on this instance: a submit marks once
+
     def _mark(self, selected) -> core.Result:
-        return core.mark(self.quiz, selected, self.scoring, self._order())
+        quiz, answer, scoring = self.quiz, tuple(selected), self.scoring
+        last = self._marked
+        if last is None or last[0] is not quiz or last[1] != answer or last[2] != scoring:
+            self._marked = last = (quiz, answer, scoring, core.mark(quiz, answer, scoring, self._order()))
+        return last[3]
+
+    _shuffled = None  # (quiz, this learner's order of its indicators), computed once an instance
 
     def _order(self) -> tuple:
         """The indicators in the order this learner sees them."""
+        quiz = self.quiz
         if not self.shuffle:
-            return self.quiz.indicators
-        return core.shuffled(self.quiz, f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}")
+            return quiz.indicators
+        if self._shuffled is None or self._shuffled[0] is not quiz:
+            self._shuffled = (quiz, core.shuffled(quiz, f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}"))
+        return self._shuffled[1]
 
     # ------------------------------------------------------------------ scoring (ScorableXBlockMixin)
 
@@ -142,28 +156,39 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
         context = {"uid": self.dom_id(), "state": state, "t": texts, "version": self.version,
                    "prompt": plain_text(quiz.prompt) or texts["default_prompt"]}
         if state == "answering":
-            context["indicators"] = [{"id": i.id, "label": mark_safe(i.label)} for i in self._order()]
+            context["indicator_rows"] = self._indicator_rows(context["uid"], self._order())
         elif state == "result":
             context.update(self._result_context(self._mark(self.selected)))
         else:
             context["score"] = self._score_lines()
         return self.render_template("quiz_body.html", context)
 
+    def _indicator_rows(self, uid: str, indicators) -> str:
+        row = row_template(self.block_package, "quiz_indicator_row.html")
+        return mark_safe("".join(row.render(uid=uid, n=n, id=i.id, label=mark_safe(i.label))
+                                 for n, i in enumerate(indicators, 1)))
+
+    def _marking_rows(self, uid: str, result: core.Result) -> str:
+        """Each indicator with the learner's tick, its verdict and why (a right verdict's why folded)."""
+        texts = self.texts()
+        right_row = row_template(self.block_package, "quiz_marking_row_right.html")
+        wrong_row = row_template(self.block_package, "quiz_marking_row.html")
+        strength_part = row_template(self.block_package, "quiz_strength.html")
+        rows = []
+        for n, m in enumerate(result.markings, 1):
+            strength = texts["strength"].get(m.indicator.strength or "", "")
+            rows.append((right_row if m.is_right else wrong_row).render(
+                uid=uid, n=n, id=m.indicator.id, verdict=m.verdict, label=mark_safe(m.indicator.label),
+                checked=_TICKED[m.selected][0], ticked=_TICKED[m.selected][1], verdict_text=texts["verdict"][m.verdict],
+                strength=strength_part.render(text=strength) if strength and m.indicator.present else "",
+                read_why=texts["read_why"], feedback=mark_safe(m.feedback)))
+        return mark_safe("".join(rows))
+
     def _result_context(self, result: core.Result) -> dict:
         texts = self.texts()
         show_expected = result.is_correct or not self.attempts_left()
         return {
-            "markings": [{
-                "id": m.indicator.id,
-                "label": mark_safe(m.indicator.label),
-                "selected": m.selected,
-                "verdict": m.verdict,
-                "right": m.is_right,
-                "present": m.indicator.present,
-                "verdict_text": texts["verdict"][m.verdict],
-                "strength_text": texts["strength"].get(m.indicator.strength or "", ""),
-                "feedback": mark_safe(m.feedback),
-            } for m in result.markings],
+            "marking_rows": self._marking_rows(self.dom_id(), result),
             "summary": self._summary_line(result),
             "counts": {"spotted": len(result.with_verdict(core.SPOTTED)),
                        "present": sum(1 for m in result.markings if m.indicator.present),
@@ -309,7 +334,7 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
         body = self.render_template("quiz_body.html", {
             "uid": uid, "state": "answering", "t": texts, "version": "",
             "prompt": plain_text(model.prompt) or texts["default_prompt"],
-            "indicators": [{"id": i.id, "label": mark_safe(i.label)} for i in model.indicators],
+            "indicator_rows": self._indicator_rows(uid, model.indicators),
         })
         html = self.render_template("quiz.html", {"uid": uid, "title": settings.get("display_name"), "t": texts,
                                                   "case": parts_context(model.case, texts), "body": body,
@@ -348,3 +373,6 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
             ("Missed ids", ids(core.MISSED)),
             ("False alarm ids", ids(core.FALSE_ALARM)),
         ])
+
+
+precompile('free2link_xblocks.indicator_quiz', ("quiz.html", "quiz_body.html", "parts.html"))

@@ -14,7 +14,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin
 
 from .common.actions import learner_action
-from .common.base import Free2LinkBlock, bad_request, clamp_score
+from .common.base import Free2LinkBlock, bad_request, clamp_score, precompile
 from .common.fields import GeneratedXml
 from .common.parts import parts_context
 from .core import authoring, play
@@ -435,3 +435,6 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
             ("Current step", (current.title or current.id) if current is not None else ""),
             ("Current path", describe(current_path)),
         ])
+
+
+precompile('free2link_xblocks.scenario', ("scenario.html", "scenario_body.html", "parts.html"))

@@ -11,7 +11,8 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from django.template import Context, Engine
+from django.core.exceptions import ImproperlyConfigured
+from django.template import Engine
 from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
@@ -24,6 +25,7 @@ from ..core.markup import parse_xml
 from ..core.problems import ContentError
 from ..core.settings import parse_setting
 from .actions import studio_handler
+from .templating import compiled
 from .text import common_text
 
 PACKAGE = "free2link_xblocks"
@@ -52,6 +54,16 @@ def template_engine(block_package: str) -> Engine:
         libraries={},
         loaders=[("django.template.loaders.cached.Loader", ["django.template.loaders.filesystem.Loader"])],
     )
+
+
+def precompile(block_package: str, names) -> None:
+    """Compile a block's learner templates when its module is imported (a worker's start), so that its first
+    learner request does not pay for it; where Django is not set up yet, they compile on first use instead."""
+    try:
+        for name in names:
+            compiled(template_engine(block_package), name)
+    except ImproperlyConfigured:
+        pass
 
 
 class Translator:
@@ -111,7 +123,9 @@ class Free2LinkBlock(XBlock):
 
     def texts(self) -> dict:
         if self._texts_cache is None:
-            self._texts_cache = {**common_text(self.translator), **type(self).ui_text(self.translator)}
+            texts = common_text(self.translator)
+            texts.update(type(self).ui_text(self.translator))
+            self._texts_cache = texts
         return self._texts_cache
 
     # ------------------------------------------------------------------ translation
@@ -126,8 +140,7 @@ class Free2LinkBlock(XBlock):
     # ------------------------------------------------------------------ rendering
 
     def render_template(self, name: str, context: dict) -> str:
-        template = template_engine(self.block_package).get_template(name)
-        return template.render(Context(context, autoescape=True, use_l10n=False))
+        return compiled(template_engine(self.block_package), name).render(context)
 
     def dom_id(self) -> str:
         """A short id unique to this block on the page, for element ids and ARIA references."""
@@ -173,9 +186,14 @@ class Free2LinkBlock(XBlock):
     def content_xml(self) -> str:
         return getattr(self, self.content_field)
 
+    _loaded = None  # (content text, model): the parsed content, looked up once an instance (i.e. a request)
+
     @property
     def model(self):
-        return type(self).load_content(self.content_xml)
+        text = self.content_xml
+        if self._loaded is None or self._loaded[0] is not text:
+            self._loaded = (text, type(self).load_content(text))
+        return self._loaded[1]
 
     @property
     def version(self) -> str:
