@@ -91,25 +91,29 @@ class _ReplaceUrls:
         return html
 
 
-class _CourseIds(MemoryIdManager):
-    """Usage ids as the LMS has them (opaque keys of a course run), which CAPA needs for its HTML ids."""
+class _UsageId(str):
+    """A usage id of a course run, as the LMS has them (CAPA asks for its ``html_id()``), that is also a plain
+    string, as ToyRuntime's own ids are: the field store joins and hashes it on every field access."""
 
+    def __new__(cls, key: BlockUsageLocator):
+        usage_id = super().__new__(cls, str(key))
+        usage_id.key = key
+        return usage_id
+
+    def __getattr__(self, name):
+        return getattr(self.key, name)
+
+
+class _CourseIds(MemoryIdManager):
     course = CourseLocator("Bench", "B1", "run")
 
     def create_usage(self, def_id):
-        usage_id = BlockUsageLocator(self.course, self._definitions[def_id], self._next_id("u"))
+        usage_id = _UsageId(BlockUsageLocator(self.course, self._definitions[def_id], self._next_id("u")))
         self._usages[usage_id] = def_id
         return usage_id
 
 
-class _FieldStore(ToyRuntimeKeyValueStore):
-    def _actual_key(self, key):
-        if key.block_scope_id is not None:
-            key = key._replace(block_scope_id=str(key.block_scope_id))
-        return super()._actual_key(key)
-
-
-STORE = _FieldStore({})
+STORE = ToyRuntimeKeyValueStore({})
 
 
 class _InheritedSettings:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
@@ -41,8 +42,23 @@ DEFAULT_QUIZ = """<f2l_indicator_quiz>
   </indicator>
 </f2l_indicator_quiz>"""
 
+_ORDERS: dict[tuple[str, str], tuple[int, ...]] = {}  # (content version, learner seed) -> positions
+
+
+def _learner_order(version: str, seed: str, quiz: core.Quiz) -> tuple[int, ...]:
+    """A learner's order of the indicators of one content version (positions in the authored order), kept
+    for the learner's next requests (a bounded cache: cleared when full)."""
+    key = (version, seed)
+    if key not in _ORDERS:
+        if len(_ORDERS) >= 8192:
+            _ORDERS.clear()
+        position = {id(i): n for n, i in enumerate(quiz.indicators)}
+        _ORDERS[key] = tuple(position[id(i)] for i in core.shuffled(quiz, seed))
+    return _ORDERS[key]
+
+
 # A ticked answer in the marked list: the box's attribute and class.
-_TICKED = {True: (mark_safe(" checked"), mark_safe(" f2l-marking__box--ticked")), False: ("", "")}
+_TICKED = {True: (SafeString(" checked"), SafeString(" f2l-marking__box--ticked")), False: ("", "")}
 # Kept answers, for rescoring after the course team corrects the quiz (the best one is always kept).
 MAX_KEPT_ANSWERS = 20
 
@@ -109,7 +125,8 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
         if not self.shuffle:
             return quiz.indicators
         if self._shuffled is None or self._shuffled[0] is not quiz:
-            self._shuffled = (quiz, core.shuffled(quiz, f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}"))
+            positions = _learner_order(self.version, f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}", quiz)
+            self._shuffled = (quiz, tuple(quiz.indicators[p] for p in positions))
         return self._shuffled[1]
 
     # ------------------------------------------------------------------ scoring (ScorableXBlockMixin)
@@ -164,25 +181,29 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
         return self.render_template("quiz_body.html", context)
 
     def _indicator_rows(self, uid: str, indicators) -> str:
-        row = row_template(self.block_package, "quiz_indicator_row.html")
-        return mark_safe("".join(row.render(uid=uid, n=n, id=i.id, label=mark_safe(i.label))
-                                 for n, i in enumerate(indicators, 1)))
+        row = row_template(self.block_package, "quiz_indicator_row.html").render
+        uid = escape(uid)
+        return SafeString("".join(row(uid=uid, n=n, id=i.id, label=SafeString(i.label))
+                                  for n, i in enumerate(indicators, 1)))
 
     def _marking_rows(self, uid: str, result: core.Result) -> str:
         """Each indicator with the learner's tick, its verdict and why (a right verdict's why folded)."""
         texts = self.texts()
-        right_row = row_template(self.block_package, "quiz_marking_row_right.html")
-        wrong_row = row_template(self.block_package, "quiz_marking_row.html")
-        strength_part = row_template(self.block_package, "quiz_strength.html")
+        right_row = row_template(self.block_package, "quiz_marking_row_right.html").render
+        wrong_row = row_template(self.block_package, "quiz_marking_row.html").render
+        strength_part = row_template(self.block_package, "quiz_strength.html").render
+        uid, read_why = escape(uid), escape(texts["read_why"])
+        verdicts = {verdict: escape(text) for verdict, text in texts["verdict"].items()}
         rows = []
         for n, m in enumerate(result.markings, 1):
-            strength = texts["strength"].get(m.indicator.strength or "", "")
-            rows.append((right_row if m.is_right else wrong_row).render(
-                uid=uid, n=n, id=m.indicator.id, verdict=m.verdict, label=mark_safe(m.indicator.label),
-                checked=_TICKED[m.selected][0], ticked=_TICKED[m.selected][1], verdict_text=texts["verdict"][m.verdict],
-                strength=strength_part.render(text=strength) if strength and m.indicator.present else "",
-                read_why=texts["read_why"], feedback=mark_safe(m.feedback)))
-        return mark_safe("".join(rows))
+            indicator = m.indicator
+            strength = texts["strength"].get(indicator.strength or "", "") if indicator.present else ""
+            checked, ticked = _TICKED[m.selected]
+            rows.append((right_row if m.is_right else wrong_row)(
+                uid=uid, n=n, id=indicator.id, verdict=m.verdict, label=SafeString(indicator.label), checked=checked,
+                ticked=ticked, verdict_text=verdicts[m.verdict], strength=strength_part(text=strength) if strength else "",
+                read_why=read_why, feedback=SafeString(m.feedback)))
+        return SafeString("".join(rows))
 
     def _result_context(self, result: core.Result) -> dict:
         texts = self.texts()
@@ -196,8 +217,8 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
                        "false_alarms": len(result.with_verdict(core.FALSE_ALARM))},
             "is_correct": result.is_correct,
             "score": self._score_lines(),
-            "explanation": mark_safe(self.quiz.explanation),
-            "expected": [{"label": mark_safe(m.indicator.label),
+            "explanation": SafeString(self.quiz.explanation),
+            "expected": [{"label": SafeString(m.indicator.label),
                           "strength_text": texts["strength"].get(m.indicator.strength or "", "")}
                          for m in result.markings if m.indicator.present] if show_expected else None,
             "show_expected": show_expected,

@@ -109,10 +109,12 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
         return play.Progress(self.node_id, tuple(tuple(p) for p in self.path), self.showing_feedback)
 
     def _store(self, progress: play.Progress) -> None:
-        self.node_id = progress.node_id
-        self.path = [list(p) for p in progress.path]
-        self.showing_feedback = progress.showing_feedback
-        self.played_version = self.version
+        # Only what changed is written: each field written costs XBlock copies and a save.
+        path = [list(p) for p in progress.path]
+        for name, value in (("node_id", progress.node_id), ("path", path),
+                            ("showing_feedback", progress.showing_feedback), ("played_version", self.version)):
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _sync_with_content(self) -> None:
         """Start a learner cleanly after the course team changed the scenario under them.
@@ -187,7 +189,10 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
         return tuple(c for c in choice_order(step, seed) if c in offered)
 
     def _take_notice(self) -> str:
-        notice, self.notice = self.notice, ""
+        notice = self.notice
+        if not notice:  # nothing to take: the field is left unwritten
+            return ""
+        self.notice = ""
         if notice == "updated":
             return self._("The course team has updated this scenario, so it starts again from the beginning. "
                           "Your best score so far is kept.")

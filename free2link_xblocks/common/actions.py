@@ -80,11 +80,16 @@ def _lock_for(block) -> threading.Lock:
 def _forget_learner_state(block) -> None:
     """Drop cached learner fields so they are read afresh under the lock (XBlock caches on first read)."""
     cache = getattr(block, "_field_data_cache", None)
-    if cache is None:
+    if not cache:
         return
-    for name, field in block.fields.items():
-        if field.scope == Scope.user_state and field not in block._dirty_fields:
-            cache.pop(name, None)
+    for field in _learner_fields(type(block)):
+        if field.name in cache and field not in block._dirty_fields:
+            del cache[field.name]
+
+
+@functools.cache
+def _learner_fields(block_class) -> tuple:
+    return tuple(field for field in block_class.fields.values() if field.scope == Scope.user_state)
 
 
 def learner_action(func):

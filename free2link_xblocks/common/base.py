@@ -71,18 +71,19 @@ class Translator:
 
     def __init__(self, service):
         self.service = service
+        # Looked up once: a request translates some sixty strings.
+        self._gettext = getattr(service, "gettext", None) or getattr(service, "ugettext", None)
+        self._ngettext = getattr(service, "ngettext", None) or getattr(service, "ungettext", None)
 
     def gettext(self, message: str) -> str:
         if self.service is None:
             return message
-        method = getattr(self.service, "gettext", None) or self.service.ugettext
-        return method(message)
+        return (self._gettext or self.service.ugettext)(message)
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         if self.service is None:
             return singular if count == 1 else plural
-        method = getattr(self.service, "ngettext", None) or self.service.ungettext
-        return method(singular, plural, count)
+        return (self._ngettext or self.service.ungettext)(singular, plural, count)
 
 
 def bad_request(message: str):
@@ -132,7 +133,11 @@ class Free2LinkBlock(XBlock):
 
     @property
     def translator(self) -> Translator:
-        return Translator(self.runtime.service(self, "i18n"))
+        if self._translator is None:
+            self._translator = Translator(self.runtime.service(self, "i18n"))
+        return self._translator
+
+    _translator = None  # one an instance (i.e. a request)
 
     def _(self, message: str) -> str:
         return self.translator.gettext(message)
@@ -186,18 +191,28 @@ class Free2LinkBlock(XBlock):
     def content_xml(self) -> str:
         return getattr(self, self.content_field)
 
-    _loaded = None  # (content text, model): the parsed content, looked up once an instance (i.e. a request)
+    _loaded = None  # (content text, model, version) of this instance, i.e. of one request
+
+    def _content(self) -> tuple:
+        """The content as parsed, looked up once a request. A field read costs XBlock a service lookup and more,
+        and handlers ask for the model a dozen times: while the field holds the same text (XBlock keeps what it
+        read, or what was set, in ``_field_data_cache``), the first answer stands."""
+        loaded = self._loaded
+        if loaded is None or self._field_data_cache.get(self.content_field) is not loaded[0]:
+            text = self.content_xml
+            loaded = self._loaded = (text, type(self).load_content(text), content_version(text))
+        return loaded
 
     @property
     def model(self):
-        text = self.content_xml
-        if self._loaded is None or self._loaded[0] is not text:
-            self._loaded = (text, type(self).load_content(text))
-        return self._loaded[1]
+        return self._content()[1]
 
     @property
     def version(self) -> str:
-        return content_version(self.content_xml)
+        loaded = self._loaded
+        if loaded is not None and self._field_data_cache.get(self.content_field) is loaded[0]:
+            return loaded[2]
+        return content_version(self.content_xml)  # also for content that does not parse
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):

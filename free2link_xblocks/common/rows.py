@@ -14,11 +14,18 @@ import html
 import importlib.resources
 from functools import cache
 
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString
 
 
 def _escaped(value) -> str:
     """Django's ``conditional_escape`` without its lazy-string wrapper, the main cost left in a row."""
+    kind = type(value)
+    if kind is SafeString:
+        return value
+    if kind is str:
+        return html.escape(value)
+    if kind is int:
+        return str(value)
     return value.__html__() if isinstance(value, SafeData) else html.escape(str(value))
 
 
@@ -27,7 +34,7 @@ class RowTemplate:
         self.text = text.rstrip("\n")
 
     def render(self, **values) -> SafeString:
-        return mark_safe(self.text.format_map({name: _escaped(value) for name, value in values.items()}))
+        return SafeString(self.text.format_map({name: _escaped(value) for name, value in values.items()}))
 
 
 @cache

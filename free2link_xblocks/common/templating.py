@@ -51,7 +51,8 @@ def _lookup(first: str, bits: tuple):
             current = scope[first]
         except KeyError:
             raise _MissingError from None
-        current = _called(current)
+        if callable(current):
+            current = _called(current)
         for bit in bits:
             try:
                 if not hasattr(type(current), "__getitem__"):
@@ -65,13 +66,15 @@ def _lookup(first: str, bits: tuple):
                         current = current[int(bit)]
                     except (IndexError, ValueError, KeyError, TypeError):
                         raise _MissingError from None
-            current = _called(current)
+            if callable(current):
+                current = _called(current)
         return current
     return resolve
 
 
 def _called(value):
-    if not callable(value) or getattr(value, "do_not_call_in_templates", False):
+    """A callable found by a lookup, called as Django calls it."""
+    if getattr(value, "do_not_call_in_templates", False):
         return value
     if getattr(value, "alters_data", False):
         return ""
@@ -177,8 +180,15 @@ def _node(node, engine):
         text = node.s
         return lambda scope: text
     if kind is VariableNode:
-        value = _strict(node.filter_expression)
-        return lambda scope: _text(value(scope))
+        value = _expression(node.filter_expression)
+
+        def variable(scope):
+            try:
+                found = value(scope)
+            except _MissingError:
+                return ""
+            return html.escape(found) if type(found) is str else _text(found)
+        return variable
     if kind is IfNode:
         branches = [(_condition(c) if c is not None else None, _nodes(n, engine)) for c, n in node.conditions_nodelists]
 

@@ -17,6 +17,7 @@ call the same functions.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -25,8 +26,8 @@ from lxml import etree
 
 from .content import Part, append_markup, append_parts, content_version, indent_structure, load_checked, parse_parts
 from .graph import reachable, strongly_connected_components
-from .markup import local_name, plain_text, sanitize_element_content
-from .problems import ERROR, N_, WARNING, Problem
+from .markup import local_name, parse_xml, plain_text, sanitize_element_content
+from .problems import ERROR, N_, WARNING, ContentError, Problem
 from .settings import Setting, parse_settings, unknown_attributes
 
 ROOT_TAG = "f2l_scenario"
@@ -239,8 +240,102 @@ def load_scenario(text: str | bytes, source: str | None = None) -> Scenario:
 
 @lru_cache(maxsize=128)
 def load_scenario_cached(text: str) -> Scenario:
-    """:func:`load_scenario` for stored block content, which is parsed on every request."""
-    return load_scenario(text)
+    """Stored block content, read on every request: a :class:`StoredScenario`, which parses only the nodes a
+    request needs (kept for the next requests), or, for text it cannot index, :func:`load_scenario`."""
+    return StoredScenario.read(text) or load_scenario(text)
+
+
+# A node's start tag in our serialiser's output: one top-level element per step or end, never nested, and no
+# "<" inside text or attribute values (escaped), so the tags can be found without parsing the whole document.
+_ROOT_START = re.compile(rf"<{ROOT_TAG}\b[^>]*>")
+_NODE_START = re.compile(r"<(step|end)(?=[\s/>])([^>]*?)(/?)>")
+_ID_ATTRIBUTE = re.compile(r'\sid="([^"&]*)"')
+_NOT_INDEXABLE = re.compile(r"<!|<\?|xmlns")
+
+
+class StoredScenario(Scenario):
+    """A scenario read from stored block content, parsed as far as a request needs it.
+
+    The first request of a worker process used to parse and sanitise every node (about 100 ms for 1,000 steps)
+    to show one. Stored content is our serialiser's output and was checked in full when it was saved (import,
+    Studio), so here the root element's attributes are read, each node's text is found by its start tag, and a
+    node is parsed (and sanitised) when it is first asked for, then kept. Whole-graph questions (``nodes``:
+    the maximum score, loops, the Studio form, reports) parse the whole text once, with every check, as
+    :func:`load_scenario` does; a node with an error raises :class:`ContentError` as that would.
+    """
+
+    def __init__(self, text: str, spans: dict, first_step: str, root):
+        problems: list[Problem] = []
+        harmful_cap = None
+        if root.get("harmful_cap") is not None:
+            harmful_cap = _parse_int(root.get("harmful_cap"), problems, "harmful_cap", root.sourceline)
+        if any(p.is_error for p in problems):
+            raise ContentError(problems)
+        for name, value in (("start_id", (root.get("start") or "").strip() or None),
+                            ("settings", parse_settings(root, SETTINGS, problems)), ("harmful_cap", harmful_cap),
+                            ("_derived", {}), ("_text", text), ("_spans", spans), ("_first_step", first_step),
+                            ("_parsed", {}), ("_whole", None)):
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def read(cls, text: str) -> StoredScenario | None:
+        """Index stored content, or None if it is not in the form this can index (then parse it whole)."""
+        root_tag = _ROOT_START.match(text)
+        if root_tag is None or root_tag.group().endswith("/>") or _NOT_INDEXABLE.search(text):
+            return None
+        spans: dict[str, tuple[int, int]] = {}
+        first_step = ""
+        closing = {"step": "</step>", "end": "</end>"}
+        for match in _NODE_START.finditer(text, root_tag.end()):
+            tag, self_closing = match.group(1), match.group(3)
+            end = match.end() if self_closing else text.find(closing[tag], match.end()) + len(closing[tag])
+            node_id = _ID_ATTRIBUTE.search(match.group(2))
+            if end < match.end() or node_id is None or node_id.group(1) != node_id.group(1).strip():
+                return None  # unclosed, or an id this index would read differently from the parser
+            spans.setdefault(node_id.group(1), (match.start(), end))
+            if tag == "step" and not first_step:
+                first_step = node_id.group(1)
+        root = parse_xml(root_tag.group() + f"</{ROOT_TAG}>")
+        return cls(text, spans, first_step, root)
+
+    @property
+    def start(self) -> str:
+        return self.start_id or self._first_step
+
+    def node(self, node_id: str) -> Node | None:
+        if self._whole is not None:
+            return self._whole.node(node_id)
+        if node_id not in self._parsed:
+            span = self._spans.get(node_id)
+            self._parsed[node_id] = self._parse_span(*span) if span else None
+        return self._parsed[node_id]
+
+    def _parse_span(self, start: int, end: int) -> Node:
+        problems: list[Problem] = []
+        node = _parse_node(parse_xml(self._text[start:end]), problems)
+        if node is None or any(p.is_error for p in problems):
+            raise ContentError(problems)
+        return node
+
+    @property
+    def whole(self) -> Scenario:
+        if self._whole is None:
+            object.__setattr__(self, "_whole", load_scenario(self._text))
+        return self._whole
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        return self.whole.nodes
+
+    @property
+    def by_id(self) -> dict:
+        return self.whole.by_id
+
+    def __eq__(self, other):
+        return self.whole == (other.whole if isinstance(other, StoredScenario) else other)
+
+    def __hash__(self):
+        return hash(self.whole)
 
 
 # --------------------------------------------------------------------------- export
