@@ -194,20 +194,21 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
         strength_part = row_template(self.block_package, "quiz_strength.html").render
         uid, read_why = escape(uid), escape(texts["read_why"])
         verdicts = {verdict: escape(text) for verdict, text in texts["verdict"].items()}
+        strengths = {key: strength_part(text=text) for key, text in texts["strength"].items() if text}
         rows = []
         for n, m in enumerate(result.markings, 1):
             indicator = m.indicator
-            strength = texts["strength"].get(indicator.strength or "", "") if indicator.present else ""
             checked, ticked = _TICKED[m.selected]
             rows.append((right_row if m.is_right else wrong_row)(
                 uid=uid, n=n, id=indicator.id, verdict=m.verdict, label=SafeString(indicator.label), checked=checked,
-                ticked=ticked, verdict_text=verdicts[m.verdict], strength=strength_part(text=strength) if strength else "",
-                read_why=read_why, feedback=SafeString(m.feedback)))
+                ticked=ticked, verdict_text=verdicts[m.verdict], read_why=read_why, feedback=SafeString(m.feedback),
+                strength=strengths.get(indicator.strength or "", "") if indicator.present else ""))
         return SafeString("".join(rows))
 
     def _result_context(self, result: core.Result) -> dict:
         texts = self.texts()
-        show_expected = result.is_correct or not self.attempts_left()
+        can_retry = self.attempts_left()
+        show_expected = result.is_correct or not can_retry
         return {
             "marking_rows": self._marking_rows(self.dom_id(), result),
             "summary": self._summary_line(result),
@@ -222,7 +223,7 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
                           "strength_text": texts["strength"].get(m.indicator.strength or "", "")}
                          for m in result.markings if m.indicator.present] if show_expected else None,
             "show_expected": show_expected,
-            "can_retry": self.attempts_left(),
+            "can_retry": can_retry,
         }
 
     def _summary_line(self, result: core.Result) -> str:

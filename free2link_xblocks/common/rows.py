@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import importlib.resources
+import string
 from functools import cache
 
 from django.utils.safestring import SafeData, SafeString
@@ -32,9 +33,13 @@ def _escaped(value) -> str:
 class RowTemplate:
     def __init__(self, text: str):
         self.text = text.rstrip("\n")
+        # Split once at its fields: a render joins the pieces (``format_map`` would parse the text each time).
+        self.pieces = [(literal, name) for literal, name, _spec, _conversion in string.Formatter().parse(self.text)]
 
     def render(self, **values) -> SafeString:
-        return SafeString(self.text.format_map({name: _escaped(value) for name, value in values.items()}))
+        escaped = {name: _escaped(value) for name, value in values.items()}
+        return SafeString("".join([literal + escaped[name] if name is not None else literal
+                                   for literal, name in self.pieces]))
 
 
 @cache
