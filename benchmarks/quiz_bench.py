@@ -37,6 +37,7 @@ from common import (
     print_comparison,
     print_page_weight,
     render,
+    runtime_floor,
     stored_block,
 )
 
@@ -189,6 +190,7 @@ def main() -> None:
         pages = interleaved([b[0] for b in blocks], max(repeat // 3, 20))
         print_comparison(f"learner page render, {indicators} options", pages,
                          "CAPA checkbox" if "CAPA checkbox" in pages else "f2l_indicator_quiz")
+    print("\n" + runtime_floor(runtime))
     print(f"\n{'options':>8} {'form gz B':>10} {'report rows/s':>14} {'validate quizzes/s':>19}")
     for indicators in SIZES:
         usage = olx_block(runtime, quiz_xml(indicators))

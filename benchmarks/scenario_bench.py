@@ -20,7 +20,6 @@ from pathlib import Path
 from common import (
     BenchRuntime,
     Case,
-    aside_scan_ms,
     forget_learner,
     gz_size,
     interleaved,
@@ -30,6 +29,7 @@ from common import (
     print_comparison,
     print_page_weight,
     render,
+    runtime_floor,
     stored_block,
     summary,
 )
@@ -168,9 +168,7 @@ def main() -> None:
                          reference, targets)
         print_comparison(f"first choice (choose / select_choice), {steps} steps",
                          interleaved([b[1] for b in blocks], repeat), reference, targets)
-    median, q1, q3 = aside_scan_ms(runtime, olx_block(runtime, chain_scenario(10)))
-    print(f"\nnot counted above, the same for every block: ToyRuntime's aside lookup on each render "
-          f"{median:.3f} ms (IQR {q1:.3f}-{q3:.3f})")
+    print("\n" + runtime_floor(runtime))
 
     print(f"\nfirst render in a fresh process, 1,000 steps (content stored, nothing parsed or cached; "
           f"median of {args.cold_runs} processes)")
