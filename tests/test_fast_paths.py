@@ -197,21 +197,47 @@ def test_a_stored_scenario_parses_only_the_nodes_asked_for():
     text = stored_text(f'<f2l_scenario start="s0">{steps}<end id="e" title="End"><p>Done</p></end></f2l_scenario>')
     stored = core.StoredScenario.read(text)
     assert stored.node("s3").choices[0].next == "s4"
-    assert set(stored._parsed) == {"s3"} and stored._whole is None
+    assert set(stored._parsed) == {"s3"} and stored._whole is None and len(stored._index["spans"]) == 4
     assert stored.steps and stored._whole is not None  # a whole-graph question parses the whole
 
 
+S0 = '<f2l_scenario><step id="s0"><choice id="c1" next="s1"><label>A</label><feedback>B</feedback></choice></step>'
+
+
 @pytest.mark.parametrize("text", [
-    '<f2l_scenario><!-- a comment --><step id="s1"/></f2l_scenario>',
-    '<f2l_scenario xmlns:x="urn:x"><step id="s1"/></f2l_scenario>',
-    '<f2l_scenario><step id=" s1 "/></f2l_scenario>',
-    '<f2l_scenario><step id="a&amp;b"/></f2l_scenario>',
-    '<f2l_scenario><step id="s1">',
-    "<f2l_scenario/>",
-    "<other/>",
+    S0 + '<!-- a comment --><end id="s1"><p>x</p></end></f2l_scenario>',
+    S0 + '<end id="s1"><p>a<!-- </end> --></p></end></f2l_scenario>',
+    S0 + '<end id="s1" xmlns:x="urn:x"><p>x</p></end></f2l_scenario>',
+    S0 + '<end id=" s1 "><p>x</p></end></f2l_scenario>',
+    S0 + "<?pi x?><end id='s1'><p>x</p></end></f2l_scenario>",
+    S0 + 'text<end id="s1"><p>x</p></end></f2l_scenario>',
+    S0 + '<end id="s1"><p>x</p></f2l_scenario>',
 ])
-def test_text_the_index_cannot_read_exactly_is_parsed_whole(text):
+def test_text_the_index_could_misread_is_parsed_whole(text):
+    stored = core.StoredScenario.read(text)
+    assert stored.node("s0") is not None or stored._whole is not None
+    try:
+        full = core.load_scenario(text)
+    except ContentError:
+        with pytest.raises(ContentError):
+            stored.node("s1")
+        return
+    assert stored.node("s1") == full.node("s1") and stored._whole is not None
+
+
+@pytest.mark.parametrize("text", ["<f2l_scenario/>", "<other/>",
+                                  '<f2l_scenario xmlns="urn:x"><step id="s1"/></f2l_scenario>'])
+def test_a_root_the_index_cannot_read_is_parsed_whole(text):
     assert core.StoredScenario.read(text) is None
+
+
+def test_a_new_learners_first_step_is_found_without_reading_the_rest():
+    steps = "".join(f'<step id="s{i}"><choice id="c1" next="{f"s{i + 1}" if i < 99 else "e"}"><label>Go</label>'
+                    "<feedback>F</feedback></choice></step>" for i in range(100))
+    stored = core.StoredScenario.read(stored_text(f'<f2l_scenario>{steps}<end id="e"/></f2l_scenario>'))
+    assert stored.start == "s0" and stored.node("s0").choices[0].next == "s1"
+    assert list(stored._index["spans"]) == ["s0"] and not stored._index["done"]
+    assert stored.node("e").is_end and len(stored._index["spans"]) == 101
 
 
 def test_a_stored_node_with_an_error_is_refused_as_by_a_full_parse():

@@ -245,12 +245,13 @@ def load_scenario_cached(text: str) -> Scenario:
     return StoredScenario.read(text) or load_scenario(text)
 
 
-# A node's start tag in our serialiser's output: one top-level element per step or end, never nested, and no
-# "<" inside text or attribute values (escaped), so the tags can be found without parsing the whole document.
+# A node's start tag in our serialiser's output: the root's children are steps and ends, never nested, with no
+# "<" inside text or attribute values (escaped), so a node's text can be found without parsing the document.
 _ROOT_START = re.compile(rf"<{ROOT_TAG}\b[^>]*>")
 _NODE_START = re.compile(r"<(step|end)(?=[\s/>])([^>]*?)(/?)>")
 _ID_ATTRIBUTE = re.compile(r'\sid="([^"&]*)"')
-_NOT_INDEXABLE = re.compile(r"<!|<\?|xmlns")
+_SPACE = re.compile(r"\s*")
+_ROOT_END = f"</{ROOT_TAG}>"
 
 
 class StoredScenario(Scenario):
@@ -258,13 +259,15 @@ class StoredScenario(Scenario):
 
     The first request of a worker process used to parse and sanitise every node (about 100 ms for 1,000 steps)
     to show one. Stored content is our serialiser's output and was checked in full when it was saved (import,
-    Studio), so here the root element's attributes are read, each node's text is found by its start tag, and a
-    node is parsed (and sanitised) when it is first asked for, then kept. Whole-graph questions (``nodes``:
-    the maximum score, loops, the Studio form, reports) parse the whole text once, with every check, as
-    :func:`load_scenario` does; a node with an error raises :class:`ContentError` as that would.
+    Studio), so here only the root element's attributes are read at first; the nodes are then found one after
+    the other, as far as the one asked for (a new learner's first step is the first node), and a node is parsed
+    and sanitised when first asked for; all of it is kept for the next requests. Whole-graph questions
+    (``nodes``: the maximum score, loops, the Studio form, reports) parse the whole text once, with every
+    check, as :func:`load_scenario` does, and so does any text this index could misread (comments, namespaces,
+    anything but nodes in the root); a node with an error raises :class:`ContentError` as a full parse would.
     """
 
-    def __init__(self, text: str, spans: dict, first_step: str, root):
+    def __init__(self, text: str, root, body_start: int):
         problems: list[Problem] = []
         harmful_cap = None
         if root.get("harmful_cap") is not None:
@@ -273,40 +276,66 @@ class StoredScenario(Scenario):
             raise ContentError(problems)
         for name, value in (("start_id", (root.get("start") or "").strip() or None),
                             ("settings", parse_settings(root, SETTINGS, problems)), ("harmful_cap", harmful_cap),
-                            ("_derived", {}), ("_text", text), ("_spans", spans), ("_first_step", first_step),
-                            ("_parsed", {}), ("_whole", None)):
+                            ("_derived", {}), ("_text", text), ("_parsed", {}), ("_whole", None),
+                            ("_index", {"spans": {}, "position": body_start, "done": False, "first_step": ""})):
             object.__setattr__(self, name, value)
 
     @classmethod
     def read(cls, text: str) -> StoredScenario | None:
-        """Index stored content, or None if it is not in the form this can index (then parse it whole)."""
+        """The stored content's root read, or None if this cannot read it (then parse it whole)."""
         root_tag = _ROOT_START.match(text)
-        if root_tag is None or root_tag.group().endswith("/>") or _NOT_INDEXABLE.search(text):
+        if root_tag is None or root_tag.group().endswith("/>") or "xmlns" in root_tag.group():
             return None
-        spans: dict[str, tuple[int, int]] = {}
-        first_step = ""
-        closing = {"step": "</step>", "end": "</end>"}
-        for match in _NODE_START.finditer(text, root_tag.end()):
-            tag, self_closing = match.group(1), match.group(3)
-            end = match.end() if self_closing else text.find(closing[tag], match.end()) + len(closing[tag])
-            node_id = _ID_ATTRIBUTE.search(match.group(2))
-            if end < match.end() or node_id is None or node_id.group(1) != node_id.group(1).strip():
-                return None  # unclosed, or an id this index would read differently from the parser
-            spans.setdefault(node_id.group(1), (match.start(), end))
-            if tag == "step" and not first_step:
-                first_step = node_id.group(1)
-        root = parse_xml(root_tag.group() + f"</{ROOT_TAG}>")
-        return cls(text, spans, first_step, root)
+        return cls(text, parse_xml(root_tag.group() + _ROOT_END), root_tag.end())
+
+    def _find(self, wanted: str | None) -> None:
+        """Find the nodes after those found so far, up to the node ``wanted`` (None: the first step)."""
+        index, text = self._index, self._text
+        spans, position = index["spans"], index["position"]
+        while not index["done"]:
+            position = _SPACE.match(text, position).end()
+            if text.startswith(_ROOT_END, position):
+                index["done"] = True
+                if text[position + len(_ROOT_END):].strip():
+                    self.whole  # noqa: B018 (text after the root: parsed whole, which says what is wrong)
+                break
+            match = _NODE_START.match(text, position)
+            node_id = _ID_ATTRIBUTE.search(match.group(2)) if match else None
+            tag = match.group(1) if match else ""
+            end = match.end() if match and match.group(3) else text.find(f"</{tag}>", position)
+            chunk = text[position:end]
+            if node_id is None or node_id.group(1) != node_id.group(1).strip() or end < 0 or "<!" in chunk \
+                    or "<?" in chunk or "xmlns" in chunk:
+                index["done"] = True
+                self.whole  # noqa: B018 (not a node, or a node this index could misread: parsed whole)
+                return
+            if not match.group(3):
+                end += len(tag) + 3
+            node_id = node_id.group(1)
+            spans.setdefault(node_id, (position, end))
+            position = index["position"] = end
+            if tag == "step" and not index["first_step"]:
+                index["first_step"] = node_id
+                if wanted is None:
+                    return
+            if node_id == wanted:
+                return
 
     @property
     def start(self) -> str:
-        return self.start_id or self._first_step
+        if self.start_id:
+            return self.start_id
+        if not self._index["first_step"] and self._whole is None:
+            self._find(None)
+        return self._whole.start if self._whole is not None else self._index["first_step"]
 
     def node(self, node_id: str) -> Node | None:
-        if self._whole is not None:
-            return self._whole.node(node_id)
         if node_id not in self._parsed:
-            span = self._spans.get(node_id)
+            if self._whole is None and node_id not in self._index["spans"]:
+                self._find(node_id)
+            if self._whole is not None:
+                return self._whole.node(node_id)
+            span = self._index["spans"].get(node_id)
             self._parsed[node_id] = self._parse_span(*span) if span else None
         return self._parsed[node_id]
 
