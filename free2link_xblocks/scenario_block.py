@@ -162,15 +162,18 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
             step = scenario.node(step_id)
             if state == "feedback":  # the decision just taken keeps the number it had
                 progress = play.Progress(step_id, progress.path[:-1])
-            offered = self._choices_in_order(step, play.offered_choices(scenario, progress))
             number = play.decision_number(scenario, progress, step_id)
             context.update({
                 "step": {"id": step.id, "title": step.title, "parts": parts_context(step.body, self.texts())},
-                "choices": [{"id": c.id, "label": c.label} for c in offered],
-                "can_back": self.allow_back and bool(self.path) and state == "step",
                 "number_text": self.texts()["step_number"].format(number=number) if number else "",
-                "loop_notice": self.texts()["loop_way_on"] if len(offered) < len(step.choices) else "",
             })
+            if state == "step":  # the form: only a step shows it
+                offered = self._choices_in_order(step, play.offered_choices(scenario, progress))
+                context.update({
+                    "choices": [{"id": c.id, "label": c.label} for c in offered],
+                    "can_back": self.allow_back and bool(self.path),
+                    "loop_notice": self.texts()["loop_way_on"] if len(offered) < len(step.choices) else "",
+                })
             if state == "feedback":
                 decision = play.decisions(scenario, [self.path[-1]])[0]
                 context["chosen"] = self._decision_context(decision)

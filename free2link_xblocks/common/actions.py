@@ -74,7 +74,7 @@ def _fingerprint(handler: str, data: dict) -> str:
 
 def _lock_for(block) -> threading.Lock:
     key = f"{block.scope_ids.user_id}|{block.scope_ids.usage_id}"
-    return _LOCKS[int(hashlib.sha1(key.encode()).hexdigest(), 16) % len(_LOCKS)]
+    return _LOCKS[hash(key) % len(_LOCKS)]  # the locks are this process's, so is Python's string hash
 
 
 def _forget_learner_state(block) -> None:
