@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from .common.actions import learner_action
-from .common.base import Free2LinkBlock, bad_request, clamp_score
+from .common.base import Free2LinkBlock, bad_request, clamp_score, precompile
 from .common.fields import GeneratedXml
 from .common.parts import parts_context
+from .common.rows import row_template
 from .core import authoring
 from .core import quiz as core
 from .core.markup import plain_text
@@ -40,6 +42,23 @@ DEFAULT_QUIZ = """<f2l_indicator_quiz>
   </indicator>
 </f2l_indicator_quiz>"""
 
+_ORDERS: dict[tuple[str, str], tuple[int, ...]] = {}  # (content version, learner seed) -> positions
+
+
+def _learner_order(version: str, seed: str, quiz: core.Quiz) -> tuple[int, ...]:
+    """A learner's order of the indicators of one content version (positions in the authored order), kept
+    for the learner's next requests (a bounded cache: cleared when full)."""
+    key = (version, seed)
+    if key not in _ORDERS:
+        if len(_ORDERS) >= 8192:
+            _ORDERS.clear()
+        position = {id(i): n for n, i in enumerate(quiz.indicators)}
+        _ORDERS[key] = tuple(position[id(i)] for i in core.shuffled(quiz, seed))
+    return _ORDERS[key]
+
+
+# A ticked answer in the marked list: the box's attribute and class.
+_TICKED = {True: (SafeString(" checked"), SafeString(" f2l-marking__box--ticked")), False: ("", "")}
 # Kept answers, for rescoring after the course team corrects the quiz (the best one is always kept).
 MAX_KEPT_ANSWERS = 20
 
@@ -89,14 +108,26 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
     def max_score(self):
         return core.max_score(self.quiz, self.scoring)
 
+    _marked = None  # (quiz, answer, scoring, result) of the last marking on this instance: a submit marks once
+
     def _mark(self, selected) -> core.Result:
-        return core.mark(self.quiz, selected, self.scoring, self._order())
+        quiz, answer, scoring = self.quiz, tuple(selected), self.scoring
+        last = self._marked
+        if last is None or last[0] is not quiz or last[1] != answer or last[2] != scoring:
+            self._marked = last = (quiz, answer, scoring, core.mark(quiz, answer, scoring, self._order()))
+        return last[3]
+
+    _shuffled = None  # (quiz, this learner's order of its indicators), computed once an instance
 
     def _order(self) -> tuple:
         """The indicators in the order this learner sees them."""
+        quiz = self.quiz
         if not self.shuffle:
-            return self.quiz.indicators
-        return core.shuffled(self.quiz, f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}")
+            return quiz.indicators
+        if self._shuffled is None or self._shuffled[0] is not quiz:
+            positions = _learner_order(self.version, f"{self.scope_ids.user_id}:{self.scope_ids.usage_id}", quiz)
+            self._shuffled = (quiz, tuple(quiz.indicators[p] for p in positions))
+        return self._shuffled[1]
 
     # ------------------------------------------------------------------ scoring (ScorableXBlockMixin)
 
@@ -142,28 +173,44 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
         context = {"uid": self.dom_id(), "state": state, "t": texts, "version": self.version,
                    "prompt": plain_text(quiz.prompt) or texts["default_prompt"]}
         if state == "answering":
-            context["indicators"] = [{"id": i.id, "label": mark_safe(i.label)} for i in self._order()]
+            context["indicator_rows"] = self._indicator_rows(context["uid"], self._order())
         elif state == "result":
             context.update(self._result_context(self._mark(self.selected)))
         else:
             context["score"] = self._score_lines()
         return self.render_template("quiz_body.html", context)
 
+    def _indicator_rows(self, uid: str, indicators) -> str:
+        row = row_template(self.block_package, "quiz_indicator_row.html").render
+        uid = escape(uid)
+        return SafeString("".join(row(uid=uid, n=n, id=i.id, label=SafeString(i.label))
+                                  for n, i in enumerate(indicators, 1)))
+
+    def _marking_rows(self, uid: str, result: core.Result) -> str:
+        """Each indicator with the learner's tick, its verdict and why (a right verdict's why folded)."""
+        texts = self.texts()
+        right_row = row_template(self.block_package, "quiz_marking_row_right.html").render
+        wrong_row = row_template(self.block_package, "quiz_marking_row.html").render
+        strength_part = row_template(self.block_package, "quiz_strength.html").render
+        uid, read_why = escape(uid), escape(texts["read_why"])
+        verdicts = {verdict: escape(text) for verdict, text in texts["verdict"].items()}
+        strengths = {key: strength_part(text=text) for key, text in texts["strength"].items() if text}
+        rows = []
+        for n, m in enumerate(result.markings, 1):
+            indicator = m.indicator
+            checked, ticked = _TICKED[m.selected]
+            rows.append((right_row if m.is_right else wrong_row)(
+                uid=uid, n=n, id=indicator.id, verdict=m.verdict, label=SafeString(indicator.label), checked=checked,
+                ticked=ticked, verdict_text=verdicts[m.verdict], read_why=read_why, feedback=SafeString(m.feedback),
+                strength=strengths.get(indicator.strength or "", "") if indicator.present else ""))
+        return SafeString("".join(rows))
+
     def _result_context(self, result: core.Result) -> dict:
         texts = self.texts()
-        show_expected = result.is_correct or not self.attempts_left()
+        can_retry = self.attempts_left()
+        show_expected = result.is_correct or not can_retry
         return {
-            "markings": [{
-                "id": m.indicator.id,
-                "label": mark_safe(m.indicator.label),
-                "selected": m.selected,
-                "verdict": m.verdict,
-                "right": m.is_right,
-                "present": m.indicator.present,
-                "verdict_text": texts["verdict"][m.verdict],
-                "strength_text": texts["strength"].get(m.indicator.strength or "", ""),
-                "feedback": mark_safe(m.feedback),
-            } for m in result.markings],
+            "marking_rows": self._marking_rows(self.dom_id(), result),
             "summary": self._summary_line(result),
             "counts": {"spotted": len(result.with_verdict(core.SPOTTED)),
                        "present": sum(1 for m in result.markings if m.indicator.present),
@@ -171,12 +218,12 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
                        "false_alarms": len(result.with_verdict(core.FALSE_ALARM))},
             "is_correct": result.is_correct,
             "score": self._score_lines(),
-            "explanation": mark_safe(self.quiz.explanation),
-            "expected": [{"label": mark_safe(m.indicator.label),
+            "explanation": SafeString(self.quiz.explanation),
+            "expected": [{"label": SafeString(m.indicator.label),
                           "strength_text": texts["strength"].get(m.indicator.strength or "", "")}
                          for m in result.markings if m.indicator.present] if show_expected else None,
             "show_expected": show_expected,
-            "can_retry": self.attempts_left(),
+            "can_retry": can_retry,
         }
 
     def _summary_line(self, result: core.Result) -> str:
@@ -309,7 +356,7 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
         body = self.render_template("quiz_body.html", {
             "uid": uid, "state": "answering", "t": texts, "version": "",
             "prompt": plain_text(model.prompt) or texts["default_prompt"],
-            "indicators": [{"id": i.id, "label": mark_safe(i.label)} for i in model.indicators],
+            "indicator_rows": self._indicator_rows(uid, model.indicators),
         })
         html = self.render_template("quiz.html", {"uid": uid, "title": settings.get("display_name"), "t": texts,
                                                   "case": parts_context(model.case, texts), "body": body,
@@ -348,3 +395,6 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
             ("Missed ids", ids(core.MISSED)),
             ("False alarm ids", ids(core.FALSE_ALARM)),
         ])
+
+
+precompile('free2link_xblocks.indicator_quiz', ("quiz.html", "quiz_body.html", "parts.html"))

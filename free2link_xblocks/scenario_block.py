@@ -14,7 +14,7 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 from xblock.scorable import ScorableXBlockMixin
 
 from .common.actions import learner_action
-from .common.base import Free2LinkBlock, bad_request, clamp_score
+from .common.base import Free2LinkBlock, bad_request, clamp_score, precompile
 from .common.fields import GeneratedXml
 from .common.parts import parts_context
 from .core import authoring, play
@@ -109,10 +109,12 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
         return play.Progress(self.node_id, tuple(tuple(p) for p in self.path), self.showing_feedback)
 
     def _store(self, progress: play.Progress) -> None:
-        self.node_id = progress.node_id
-        self.path = [list(p) for p in progress.path]
-        self.showing_feedback = progress.showing_feedback
-        self.played_version = self.version
+        # Only what changed is written: each field written costs XBlock copies and a save.
+        path = [list(p) for p in progress.path]
+        for name, value in (("node_id", progress.node_id), ("path", path),
+                            ("showing_feedback", progress.showing_feedback), ("played_version", self.version)):
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _sync_with_content(self) -> None:
         """Start a learner cleanly after the course team changed the scenario under them.
@@ -160,15 +162,18 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
             step = scenario.node(step_id)
             if state == "feedback":  # the decision just taken keeps the number it had
                 progress = play.Progress(step_id, progress.path[:-1])
-            offered = self._choices_in_order(step, play.offered_choices(scenario, progress))
             number = play.decision_number(scenario, progress, step_id)
             context.update({
                 "step": {"id": step.id, "title": step.title, "parts": parts_context(step.body, self.texts())},
-                "choices": [{"id": c.id, "label": c.label} for c in offered],
-                "can_back": self.allow_back and bool(self.path) and state == "step",
                 "number_text": self.texts()["step_number"].format(number=number) if number else "",
-                "loop_notice": self.texts()["loop_way_on"] if len(offered) < len(step.choices) else "",
             })
+            if state == "step":  # the form: only a step shows it
+                offered = self._choices_in_order(step, play.offered_choices(scenario, progress))
+                context.update({
+                    "choices": [{"id": c.id, "label": c.label} for c in offered],
+                    "can_back": self.allow_back and bool(self.path),
+                    "loop_notice": self.texts()["loop_way_on"] if len(offered) < len(step.choices) else "",
+                })
             if state == "feedback":
                 decision = play.decisions(scenario, [self.path[-1]])[0]
                 context["chosen"] = self._decision_context(decision)
@@ -187,7 +192,10 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
         return tuple(c for c in choice_order(step, seed) if c in offered)
 
     def _take_notice(self) -> str:
-        notice, self.notice = self.notice, ""
+        notice = self.notice
+        if not notice:  # nothing to take: the field is left unwritten
+            return ""
+        self.notice = ""
         if notice == "updated":
             return self._("The course team has updated this scenario, so it starts again from the beginning. "
                           "Your best score so far is kept.")
@@ -435,3 +443,6 @@ class ScenarioBlock(ScenarioConventions, ScorableXBlockMixin, Free2LinkBlock):
             ("Current step", (current.title or current.id) if current is not None else ""),
             ("Current path", describe(current_path)),
         ])
+
+
+precompile('free2link_xblocks.scenario', ("scenario.html", "scenario_body.html", "parts.html"))

@@ -74,17 +74,22 @@ def _fingerprint(handler: str, data: dict) -> str:
 
 def _lock_for(block) -> threading.Lock:
     key = f"{block.scope_ids.user_id}|{block.scope_ids.usage_id}"
-    return _LOCKS[int(hashlib.sha1(key.encode()).hexdigest(), 16) % len(_LOCKS)]
+    return _LOCKS[hash(key) % len(_LOCKS)]  # the locks are this process's, so is Python's string hash
 
 
 def _forget_learner_state(block) -> None:
     """Drop cached learner fields so they are read afresh under the lock (XBlock caches on first read)."""
     cache = getattr(block, "_field_data_cache", None)
-    if cache is None:
+    if not cache:
         return
-    for name, field in block.fields.items():
-        if field.scope == Scope.user_state and field not in block._dirty_fields:
-            cache.pop(name, None)
+    for field in _learner_fields(type(block)):
+        if field.name in cache and field not in block._dirty_fields:
+            del cache[field.name]
+
+
+@functools.cache
+def _learner_fields(block_class) -> tuple:
+    return tuple(field for field in block_class.fields.values() if field.scope == Scope.user_state)
 
 
 def learner_action(func):

@@ -11,7 +11,8 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from django.template import Context, Engine
+from django.core.exceptions import ImproperlyConfigured
+from django.template import Engine
 from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
@@ -24,6 +25,7 @@ from ..core.markup import parse_xml
 from ..core.problems import ContentError
 from ..core.settings import parse_setting
 from .actions import studio_handler
+from .templating import compiled
 from .text import common_text
 
 PACKAGE = "free2link_xblocks"
@@ -54,23 +56,34 @@ def template_engine(block_package: str) -> Engine:
     )
 
 
+def precompile(block_package: str, names) -> None:
+    """Compile a block's learner templates when its module is imported (a worker's start), so that its first
+    learner request does not pay for it; where Django is not set up yet, they compile on first use instead."""
+    try:
+        for name in names:
+            compiled(template_engine(block_package), name)
+    except ImproperlyConfigured:
+        pass
+
+
 class Translator:
     """gettext/ngettext over the runtime's i18n service (the LMS loads our text.mo into it)."""
 
     def __init__(self, service):
         self.service = service
+        # Looked up once: a request translates some sixty strings.
+        self._gettext = getattr(service, "gettext", None) or getattr(service, "ugettext", None)
+        self._ngettext = getattr(service, "ngettext", None) or getattr(service, "ungettext", None)
 
     def gettext(self, message: str) -> str:
         if self.service is None:
             return message
-        method = getattr(self.service, "gettext", None) or self.service.ugettext
-        return method(message)
+        return (self._gettext or self.service.ugettext)(message)
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         if self.service is None:
             return singular if count == 1 else plural
-        method = getattr(self.service, "ngettext", None) or self.service.ungettext
-        return method(singular, plural, count)
+        return (self._ngettext or self.service.ungettext)(singular, plural, count)
 
 
 def bad_request(message: str):
@@ -111,14 +124,20 @@ class Free2LinkBlock(XBlock):
 
     def texts(self) -> dict:
         if self._texts_cache is None:
-            self._texts_cache = {**common_text(self.translator), **type(self).ui_text(self.translator)}
+            texts = common_text(self.translator)
+            texts.update(type(self).ui_text(self.translator))
+            self._texts_cache = texts
         return self._texts_cache
 
     # ------------------------------------------------------------------ translation
 
     @property
     def translator(self) -> Translator:
-        return Translator(self.runtime.service(self, "i18n"))
+        if self._translator is None:
+            self._translator = Translator(self.runtime.service(self, "i18n"))
+        return self._translator
+
+    _translator = None  # one an instance (i.e. a request)
 
     def _(self, message: str) -> str:
         return self.translator.gettext(message)
@@ -126,8 +145,7 @@ class Free2LinkBlock(XBlock):
     # ------------------------------------------------------------------ rendering
 
     def render_template(self, name: str, context: dict) -> str:
-        template = template_engine(self.block_package).get_template(name)
-        return template.render(Context(context, autoescape=True, use_l10n=False))
+        return compiled(template_engine(self.block_package), name).render(context)
 
     def dom_id(self) -> str:
         """A short id unique to this block on the page, for element ids and ARIA references."""
@@ -173,13 +191,28 @@ class Free2LinkBlock(XBlock):
     def content_xml(self) -> str:
         return getattr(self, self.content_field)
 
+    _loaded = None  # (content text, model, version) of this instance, i.e. of one request
+
+    def _content(self) -> tuple:
+        """The content as parsed, looked up once a request. A field read costs XBlock a service lookup and more,
+        and handlers ask for the model a dozen times: while the field holds the same text (XBlock keeps what it
+        read, or what was set, in ``_field_data_cache``), the first answer stands."""
+        loaded = self._loaded
+        if loaded is None or self._field_data_cache.get(self.content_field) is not loaded[0]:
+            text = self.content_xml
+            loaded = self._loaded = (text, type(self).load_content(text), content_version(text))
+        return loaded
+
     @property
     def model(self):
-        return type(self).load_content(self.content_xml)
+        return self._content()[1]
 
     @property
     def version(self) -> str:
-        return content_version(self.content_xml)
+        loaded = self._loaded
+        if loaded is not None and self._field_data_cache.get(self.content_field) is loaded[0]:
+            return loaded[2]
+        return content_version(self.content_xml)  # also for content that does not parse
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):

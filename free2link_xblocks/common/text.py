@@ -7,9 +7,24 @@ placeholders, so translators never assemble fragments.
 from __future__ import annotations
 
 
-def common_text(t) -> dict:
+class Texts(dict):
+    """A block's strings. The Studio editor's (``texts["editor"]``) are translated when first asked for:
+    learners' requests, most of all, never show them."""
+
+    def __init__(self, translator, strings: dict):
+        super().__init__(strings)
+        self.translator = translator
+
+    def __missing__(self, key):
+        if key != "editor":
+            raise KeyError(key)
+        self[key] = editor = editor_text(self.translator)
+        return editor
+
+
+def common_text(t) -> Texts:
     _ = t.gettext
-    return {
+    return Texts(t, {
         "chat_label": _("Chat conversation"),
         "chat_on": _("Chat on {platform}"),
         "advert_label": _("Job advert"),
@@ -25,8 +40,7 @@ def common_text(t) -> dict:
         "cancel": _("Cancel"),
         "saving": _("Saving"),
         "errors_heading": _("Nothing was saved. Please correct these problems:"),
-        "editor": editor_text(t),
-    }
+    })
 
 
 def editor_text(t) -> dict:

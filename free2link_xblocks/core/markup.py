@@ -9,6 +9,7 @@ reduced to a small set of harmless tags and attributes. The sanitised output is 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
 from lxml import etree
@@ -189,8 +190,11 @@ def markup_to_nodes(markup: str):
     return wrapper.text, list(wrapper)
 
 
+@lru_cache(maxsize=4096)
 def plain_text(markup: str) -> str:
-    """Markup without tags, whitespace collapsed: for reports, screen-reader labels, CSV."""
+    """Markup without tags, whitespace collapsed: for reports, screen-reader labels, CSV.
+
+    Kept for the next calls: the same prompts and labels come back on every request and report row."""
     try:
         text = "".join(_wrap(markup).itertext())
     except etree.XMLSyntaxError:

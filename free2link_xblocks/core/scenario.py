@@ -17,6 +17,7 @@ call the same functions.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -25,8 +26,8 @@ from lxml import etree
 
 from .content import Part, append_markup, append_parts, content_version, indent_structure, load_checked, parse_parts
 from .graph import reachable, strongly_connected_components
-from .markup import local_name, plain_text, sanitize_element_content
-from .problems import ERROR, N_, WARNING, Problem
+from .markup import local_name, parse_xml, plain_text, sanitize_element_content
+from .problems import ERROR, N_, WARNING, ContentError, Problem
 from .settings import Setting, parse_settings, unknown_attributes
 
 ROOT_TAG = "f2l_scenario"
@@ -239,8 +240,131 @@ def load_scenario(text: str | bytes, source: str | None = None) -> Scenario:
 
 @lru_cache(maxsize=128)
 def load_scenario_cached(text: str) -> Scenario:
-    """:func:`load_scenario` for stored block content, which is parsed on every request."""
-    return load_scenario(text)
+    """Stored block content, read on every request: a :class:`StoredScenario`, which parses only the nodes a
+    request needs (kept for the next requests), or, for text it cannot index, :func:`load_scenario`."""
+    return StoredScenario.read(text) or load_scenario(text)
+
+
+# A node's start tag in our serialiser's output: the root's children are steps and ends, never nested, with no
+# "<" inside text or attribute values (escaped), so a node's text can be found without parsing the document.
+_ROOT_START = re.compile(rf"<{ROOT_TAG}\b[^>]*>")
+_NODE_START = re.compile(r"<(step|end)(?=[\s/>])([^>]*?)(/?)>")
+_ID_ATTRIBUTE = re.compile(r'\sid="([^"&]*)"')
+_SPACE = re.compile(r"\s*")
+_ROOT_END = f"</{ROOT_TAG}>"
+
+
+class StoredScenario(Scenario):
+    """A scenario read from stored block content, parsed as far as a request needs it.
+
+    The first request of a worker process used to parse and sanitise every node (about 100 ms for 1,000 steps)
+    to show one. Stored content is our serialiser's output and was checked in full when it was saved (import,
+    Studio), so here only the root element's attributes are read at first; the nodes are then found one after
+    the other, as far as the one asked for (a new learner's first step is the first node), and a node is parsed
+    and sanitised when first asked for; all of it is kept for the next requests. Whole-graph questions
+    (``nodes``: the maximum score, loops, the Studio form, reports) parse the whole text once, with every
+    check, as :func:`load_scenario` does, and so does any text this index could misread (comments, namespaces,
+    anything but nodes in the root); a node with an error raises :class:`ContentError` as a full parse would.
+    """
+
+    def __init__(self, text: str, root, body_start: int):
+        problems: list[Problem] = []
+        harmful_cap = None
+        if root.get("harmful_cap") is not None:
+            harmful_cap = _parse_int(root.get("harmful_cap"), problems, "harmful_cap", root.sourceline)
+        if any(p.is_error for p in problems):
+            raise ContentError(problems)
+        for name, value in (("start_id", (root.get("start") or "").strip() or None),
+                            ("settings", parse_settings(root, SETTINGS, problems)), ("harmful_cap", harmful_cap),
+                            ("_derived", {}), ("_text", text), ("_parsed", {}), ("_whole", None),
+                            ("_index", {"spans": {}, "position": body_start, "done": False, "first_step": ""})):
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def read(cls, text: str) -> StoredScenario | None:
+        """The stored content's root read, or None if this cannot read it (then parse it whole)."""
+        root_tag = _ROOT_START.match(text)
+        if root_tag is None or root_tag.group().endswith("/>") or "xmlns" in root_tag.group():
+            return None
+        return cls(text, parse_xml(root_tag.group() + _ROOT_END), root_tag.end())
+
+    def _find(self, wanted: str | None) -> None:
+        """Find the nodes after those found so far, up to the node ``wanted`` (None: the first step)."""
+        index, text = self._index, self._text
+        spans, position = index["spans"], index["position"]
+        while not index["done"]:
+            position = _SPACE.match(text, position).end()
+            if text.startswith(_ROOT_END, position):
+                index["done"] = True
+                if text[position + len(_ROOT_END):].strip():
+                    self.whole  # noqa: B018 (text after the root: parsed whole, which says what is wrong)
+                break
+            match = _NODE_START.match(text, position)
+            node_id = _ID_ATTRIBUTE.search(match.group(2)) if match else None
+            tag = match.group(1) if match else ""
+            end = match.end() if match and match.group(3) else text.find(f"</{tag}>", position)
+            chunk = text[position:end]
+            if node_id is None or node_id.group(1) != node_id.group(1).strip() or end < 0 or "<!" in chunk \
+                    or "<?" in chunk or "xmlns" in chunk:
+                index["done"] = True
+                self.whole  # noqa: B018 (not a node, or a node this index could misread: parsed whole)
+                return
+            if not match.group(3):
+                end += len(tag) + 3
+            node_id = node_id.group(1)
+            spans.setdefault(node_id, (position, end))
+            position = index["position"] = end
+            if tag == "step" and not index["first_step"]:
+                index["first_step"] = node_id
+                if wanted is None:
+                    return
+            if node_id == wanted:
+                return
+
+    @property
+    def start(self) -> str:
+        if self.start_id:
+            return self.start_id
+        if not self._index["first_step"] and self._whole is None:
+            self._find(None)
+        return self._whole.start if self._whole is not None else self._index["first_step"]
+
+    def node(self, node_id: str) -> Node | None:
+        if node_id not in self._parsed:
+            if self._whole is None and node_id not in self._index["spans"]:
+                self._find(node_id)
+            if self._whole is not None:
+                return self._whole.node(node_id)
+            span = self._index["spans"].get(node_id)
+            self._parsed[node_id] = self._parse_span(*span) if span else None
+        return self._parsed[node_id]
+
+    def _parse_span(self, start: int, end: int) -> Node:
+        problems: list[Problem] = []
+        node = _parse_node(parse_xml(self._text[start:end]), problems)
+        if node is None or any(p.is_error for p in problems):
+            raise ContentError(problems)
+        return node
+
+    @property
+    def whole(self) -> Scenario:
+        if self._whole is None:
+            object.__setattr__(self, "_whole", load_scenario(self._text))
+        return self._whole
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        return self.whole.nodes
+
+    @property
+    def by_id(self) -> dict:
+        return self.whole.by_id
+
+    def __eq__(self, other):
+        return self.whole == (other.whole if isinstance(other, StoredScenario) else other)
+
+    def __hash__(self):
+        return hash(self.whole)
 
 
 # --------------------------------------------------------------------------- export
