@@ -33,6 +33,7 @@ from lxml import etree
 from .core.course import BLOCK_VALIDATORS, OUR_BLOCK_TYPES, Course, Finding, load_course
 from .core.course_text import TranslationError, apply_translation, serialize_html_fragment, text_units
 from .core.problems import N_, Problem
+from .core.red_flags import ROOT_TAG as RED_FLAGS_TAG
 from .core.scenario import ROOT_TAG as SCENARIO_TAG
 from .i18n_tools import Message, parse_po, untranslated, write_catalogues
 
@@ -544,6 +545,8 @@ def _report_labels(tag: str, element) -> dict:
     if tag == SCENARIO_TAG:
         return {f"{step.id}:{choice.id}": choice.label for step in model.steps for choice in step.choices
                 if choice.quality == "harmful"}
+    if tag == RED_FLAGS_TAG:
+        return {flag.id: flag.text for flag in model.flags}
     return {indicator.id: indicator.label for indicator in model.indicators if indicator.present}
 
 

@@ -21,13 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import quiz, scenario
+from . import quiz, red_flags, scenario
 from .course_text import parse_html_fragment
 from .markup import local_name, parse_xml
 from .problems import ERROR, N_, WARNING, ContentError, Problem
 from .safejson import JsonTooDeepError, loads
 
-BLOCK_VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element}
+BLOCK_VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element,
+                    red_flags.ROOT_TAG: red_flags.parse_red_flags_element}
 OUR_BLOCK_TYPES = tuple(BLOCK_VALIDATORS)
 # Types every Open edX platform has without advanced settings (olxcleaner's known tags and the
 # core components), which therefore never need to be in ``advanced_modules``.
