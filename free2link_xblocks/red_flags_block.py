@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from html import escape
 
 from django.utils.safestring import mark_safe
 from xblock.core import XBlock
@@ -41,6 +42,24 @@ DEFAULT_RED_FLAGS = """<f2l_red_flags>
 # Kept answers, for rescoring after the course team corrects the text (the best one is always kept).
 MAX_KEPT_ANSWERS = 20
 TALLY_ALARMS_SHOWN = 5
+
+
+def unit_html(index: int, markup: str, mark: dict | None, uid: str) -> str:
+    """One clause of the text: before an answer a toggle button that says nothing but its number; after one, the
+    clause as marked (``mark``: verdict, selected, and on the last clause of a flag its tag and anchor).
+
+    Written here rather than by a template included once per clause: a long text has hundreds of them."""
+    if mark is None and not uid:
+        return (f'<span class="f2l-unit" role="button" tabindex="0" aria-pressed="false" data-unit="{index}">'
+                f"{markup}</span>")
+    mark = mark or {}
+    classes = "f2l-unit" + (f" f2l-unit--{mark['verdict']}" if mark.get("verdict") else "") + (
+        " f2l-unit--selected" if mark.get("selected") else "")
+    out = f'<span class="{classes}">{markup}</span>'
+    if mark.get("tag"):
+        out += (f' <a class="f2l-unit__tag f2l-unit__tag--{mark["verdict"]}" href="#{uid}-{mark["anchor"]}">'
+                f"{escape(mark['tag'])}</a>")
+    return out
 
 
 class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
@@ -148,9 +167,10 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
         """The text's layout for the template; ``marks`` (after an answer) says how to show each unit."""
         texts = self.texts()
 
+        uid = self.dom_id() if marks else ""
+
         def units(passage):
-            return [{"index": u["index"], "markup": mark_safe(u["markup"]), **marks.get(u["index"], {})}
-                    for u in passage["units"]]
+            return [mark_safe(unit_html(u["index"], u["markup"], marks.get(u["index"]), uid)) for u in passage["units"]]
 
         out = []
         for part in core.learner_text(model):
@@ -310,13 +330,18 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
             flags=len(model.flags), units=len(model.units), points=core.max_score(model))
 
     def outline_context(self, model, paths: dict) -> dict:
-        """Each red flag with its strength, and each phrase with feedback: the answer key at a glance."""
+        """Each red flag with its strength, and each phrase with feedback: the answer key at a glance, each linked
+        to its feedback in the form (or to its paragraph while it has none)."""
         texts = self.texts()
-        return {"flags": [{
-            "label": m.text, "is_flag": m.kind == core.FLAG,
-            "strength_label": texts["strength"].get(((model.feedback_for(m.id) or core.Feedback("", "")).strength
-                                                     or ""), ""),
-        } for m in model.marks]}
+        flags = []
+        for mark in model.marks:
+            feedback = model.feedback_for(mark.id)
+            line = feedback.line if feedback is not None and feedback.line in paths else mark.line
+            flags.append({"label": mark.text, "is_flag": mark.kind == core.FLAG,
+                          "anchor": paths[line].replace(".", "-") if line in paths else "",
+                          "strength_label": texts["strength"].get((feedback.strength if feedback else None) or "",
+                                                                  "")})
+        return {"flags": flags}
 
     def preview(self, model, settings: dict, show: str):
         """The text and the question as learners first see them."""
