@@ -142,7 +142,8 @@ def test_the_index_is_complete_from_the_first_requests_and_in_course_order(workb
     assert all(index == first[0] for index in first)  # requests that came together saw the same, full list
     listed = re.findall(r'href="/scenario/([^"/]+)/">\s*([^<]*?)\s*</a>', first[0])
     titles = [html.unescape(title) for _id, title in listed]
-    course = sorted([*course_blocks("f2l_scenario"), *course_blocks("f2l_indicator_quiz")], key=lambda b: b.order)
+    course = sorted([*course_blocks("f2l_scenario"), *course_blocks("f2l_indicator_quiz"),
+                     *course_blocks("f2l_red_flags")], key=lambda b: b.order)
     examples = len(titles) - len(course)
     assert examples >= 2 and not any(t.startswith("[") for t in titles[:examples])
     assert titles[examples:] == [block.title for block in course]
