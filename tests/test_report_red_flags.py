@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 
 from free2link_xblocks.cli import main
 from free2link_xblocks.core.report import build_report
+from free2link_xblocks.report.course_structure import bundled
 
 COLUMNS = ["username", "title", "location", "Attempts", "Best score", "Max score", "Last score",
            "Spotted red flags", "Missed red flags", "False alarms", "Spotted ids", "Missed ids", "False alarm count",
@@ -100,6 +101,21 @@ def test_the_class_means_and_missed_flags_come_from_the_exercises_columns(respon
     assert [(r.block, r.count) for r in report.missed] == [("The care job in a Telegram group", 1)] * 2
     kinds = {b.title: (b.kind, b.opened, b.completed) for b in report.blocks}
     assert kinds["Red flags in the hotel job advert"] == ("red_flags", 4, 3)
+
+
+def structure_labels(language):
+    run = next(r for r in bundled() if r["language"] == language)
+    return next(b for m in run["modules"] for b in m["blocks"] if b["id"] == "m2_hotel_job_flags")["labels"]
+
+
+def test_the_shipped_structure_names_the_flags_as_each_language_of_the_course_does():
+    assert structure_labels("en") == LABELS["en"] and structure_labels("it") == LABELS["it"]
+
+
+def test_a_report_in_italian_names_the_missed_flags_as_the_italian_course_does(responses):
+    report = build_report([("responses", responses)], structures=bundled(), language="it")
+    assert report.missed_flags[0].label == LABELS["it"]["hurry"]
+    assert report.red_flags[0].title == "Campanelli d’allarme nell’annuncio di lavoro in hotel"
 
 
 def test_the_html_page_and_the_csv_files_show_the_red_flags(responses, tmp_path, capsys):
