@@ -24,6 +24,7 @@ from .common.fields import GeneratedXml
 from .common.parts import parts_context
 from .core import authoring
 from .core import red_flags as core
+from .core.content import Advert, Chat, Message, RichText
 from .core.markup import plain_text
 from .red_flags.conventions import RedFlagsConventions
 from .red_flags.text import ui_text
@@ -128,42 +129,36 @@ class RedFlagsBlock(RedFlagsConventions, AnsweredBlockMixin, ScorableXBlockMixin
         context = {"uid": uid, "state": state, "t": texts, "version": version,
                    "prompt": plain_text(model.prompt) or texts["default_prompt"]}
         if state == "answering":
-            context["text"] = self._text_context(model, {})
+            context["text"] = self._text_context(model, {}, uid)
             context["counts_json"] = json.dumps([texts["none_selected"]] + [self.translator.ngettext(
                 "{count} part of the text selected.", "{count} parts of the text selected.", n).format(count=n)
                 for n in range(1, len(model.units) + 1)], ensure_ascii=False)
         elif state == "result":
-            context.update(self._result_context(model, core.grade(model, self._selection())))
+            context.update(self._result_context(model, core.grade(model, self._selection()), uid))
         else:
             context["score"] = self._score_lines()
         return self.render_template("red_flags_body.html", context)
 
-    def _text_context(self, model: core.RedFlags, marks: dict) -> list[dict]:
-        """The text's layout for the template; ``marks`` (after an answer) says how to show each unit."""
-        texts = self.texts()
+    def _text_context(self, model: core.RedFlags, marks: dict, uid: str) -> list[dict]:
+        """The text as the shared parts template shows it, each clause written by ``unit_html``; ``marks`` (after an
+        answer) says how to show each clause."""
+        def units(passage) -> str:
+            return " ".join(unit_html(u["index"], u["markup"], marks.get(u["index"]), uid if marks else "")
+                            for u in passage["units"])
 
-        uid = self.dom_id() if marks else ""
-
-        def units(passage):
-            return [mark_safe(unit_html(u["index"], u["markup"], marks.get(u["index"]), uid)) for u in passage["units"]]
-
-        out = []
+        parts = []
         for part in core.learner_text(model):
             if part["kind"] == "p":
-                out.append({"kind": "p", "units": units(part)})
+                parts.append(RichText(f'<p class="f2l-rf__p">{units(part)}</p>'))
             elif part["kind"] == "advert":
-                out.append({"kind": "advert", "title": part["title"],
-                            "source": texts["advert_source"].format(source=part["source"]) if part["source"] else "",
-                            "paragraphs": [units(p) for p in part["paragraphs"]]})
+                parts.append(Advert(part["source"], part["title"],
+                                    "".join(f"<p>{units(p)}</p>" for p in part["paragraphs"])))
             else:
-                heading = texts["chat_on"].format(platform=part["platform"]) if part["platform"] else texts[
-                    "chat_label"]
-                out.append({"kind": "chat", "heading": heading, "messages": [
-                    {"sender": m["from"], "time": m["time"], "self": m["self"], "units": units(m)}
-                    for m in part["messages"]]})
-        return out
+                parts.append(Chat(part["platform"], tuple(Message(m["from"], units(m), m["self"], m["time"])
+                                                          for m in part["messages"])))
+        return parts_context(parts, self.texts())
 
-    def _result_context(self, model: core.RedFlags, result: core.Result) -> dict:
+    def _result_context(self, model: core.RedFlags, result: core.Result, uid: str) -> dict:
         texts = self.texts()
         selected = set(result.selected)
         marks: dict[int, dict] = {}
@@ -191,7 +186,7 @@ class RedFlagsBlock(RedFlagsConventions, AnsweredBlockMixin, ScorableXBlockMixin
                            "text": " ".join(model.units[i].text for i in alarm.units),
                            "feedback": mark_safe(alarm.feedback.markup) if alarm.feedback else texts["alarm_generic"]})
         return {
-            "text": self._text_context(model, marks),
+            "text": self._text_context(model, marks, uid),
             "flags": flags,
             "alarms": alarms,
             "counts": {"spotted": len(result.spotted), "flags": len(result.flags), "missed": len(result.missed),
