@@ -14,15 +14,17 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 from xblock.core import XBlock
-from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
-from xblock.scorable import ScorableXBlockMixin, Score
+from xblock.fields import Dict, Float, Integer, List, Scope, String
+from xblock.scorable import ScorableXBlockMixin
 
 from .common.actions import learner_action
+from .common.answered import AnsweredBlockMixin
 from .common.base import Free2LinkBlock, bad_request, clamp_score
 from .common.fields import GeneratedXml
 from .common.parts import parts_context
 from .core import authoring
 from .core import red_flags as core
+from .core.content import Advert, Chat, Message, RichText
 from .core.markup import plain_text
 from .red_flags.conventions import RedFlagsConventions
 from .red_flags.text import ui_text
@@ -62,7 +64,7 @@ def unit_html(index: int, markup: str, mark: dict | None, uid: str) -> str:
     return out
 
 
-class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
+class RedFlagsBlock(RedFlagsConventions, AnsweredBlockMixin, ScorableXBlockMixin, Free2LinkBlock):
     """A text to read; the learner selects the red flags in it, then learns which they spotted and why."""
 
     block_package = "free2link_xblocks.red_flags"  # its templates/, static/ and workbench/
@@ -88,12 +90,6 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
     selected = List(default=[], scope=Scope.user_state, help="Unit numbers selected in the answer being shown.")
     selected_keys = List(default=[], scope=Scope.user_state,
                          help="The same units named by their text, which survives an edit that renumbers them.")
-    submitted = Boolean(default=False, scope=Scope.user_state, help="Whether the result of an answer is shown.")
-    attempts = Integer(default=0, scope=Scope.user_state, help="Answers submitted.")
-    best_earned = Integer(default=None, scope=Scope.user_state)
-    last_earned = Integer(default=None, scope=Scope.user_state)
-    answers = List(default=[], scope=Scope.user_state, help="Recent answers (unit keys), for rescoring.")
-    best_answer = List(default=[], scope=Scope.user_state, help="The answer (unit keys) that earned the best score.")
 
     flag_tally = Dict(default={}, scope=Scope.user_state_summary,
                       help="{\"answers\": n, \"missed\": {flag id: n}, \"alarms\": {unit key: n}}.")
@@ -108,28 +104,15 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
     def _grade_keys(self, keys) -> core.Result:
         return core.grade(self.model, core.units_for_keys(self.model, keys))
 
-    # ------------------------------------------------------------------ scoring (ScorableXBlockMixin)
+    # ------------------------------------------------------------------ answers (AnsweredBlockMixin)
+    # An answer is kept as its units' keys (``core.unit_keys``), so it survives an edit that renumbers them.
 
-    def has_submitted_answer(self):
-        return self.attempts > 0
+    def earned_by(self, answer) -> int:
+        return self._grade_keys(answer).earned
 
-    def get_score(self):
-        possible = self.max_score()
-        return Score(clamp_score(self.best_earned, possible), possible)
-
-    def _publish_grade(self, score, only_if_higher=None):
-        """Every grade the block publishes (answers and rescoring) is clamped to the maximum."""
-        possible = score.raw_possible
-        super()._publish_grade(Score(clamp_score(score.raw_earned, possible), possible), only_if_higher)
-
-    def set_score(self, score):
-        self.best_earned = int(round(score.raw_earned))
-
-    def calculate_score(self):
-        """The best of the kept answers, marked against the text as it is now (used to rescore)."""
-        kept = list(self.answers) + ([self.best_answer] if self.attempts else [])
-        best = max((self._grade_keys(answer).earned for answer in kept), default=0)
-        return Score(best, self.max_score())
+    def clear_answer(self) -> None:
+        self.selected = []
+        self.selected_keys = []
 
     # ------------------------------------------------------------------ views
 
@@ -137,13 +120,6 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
     def student_view(self, context=None):
         return self.learner_fragment("red_flags.html", "red_flags/static/js/red_flags.js", "Free2LinkRedFlags",
                                      intro=parts_context(self.model.intro, self.texts()))
-
-    def _state(self) -> str:
-        if self.submitted:
-            return "result"
-        if not self.attempts_left():
-            return "closed"
-        return "answering"
 
     def _render_body(self) -> str:
         return self._body(self.model, self._state(), self.dom_id(), self.version)
@@ -153,42 +129,36 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
         context = {"uid": uid, "state": state, "t": texts, "version": version,
                    "prompt": plain_text(model.prompt) or texts["default_prompt"]}
         if state == "answering":
-            context["text"] = self._text_context(model, {})
+            context["text"] = self._text_context(model, {}, uid)
             context["counts_json"] = json.dumps([texts["none_selected"]] + [self.translator.ngettext(
                 "{count} part of the text selected.", "{count} parts of the text selected.", n).format(count=n)
                 for n in range(1, len(model.units) + 1)], ensure_ascii=False)
         elif state == "result":
-            context.update(self._result_context(model, core.grade(model, self._selection())))
+            context.update(self._result_context(model, core.grade(model, self._selection()), uid))
         else:
             context["score"] = self._score_lines()
         return self.render_template("red_flags_body.html", context)
 
-    def _text_context(self, model: core.RedFlags, marks: dict) -> list[dict]:
-        """The text's layout for the template; ``marks`` (after an answer) says how to show each unit."""
-        texts = self.texts()
+    def _text_context(self, model: core.RedFlags, marks: dict, uid: str) -> list[dict]:
+        """The text as the shared parts template shows it, each clause written by ``unit_html``; ``marks`` (after an
+        answer) says how to show each clause."""
+        def units(passage) -> str:
+            return " ".join(unit_html(u["index"], u["markup"], marks.get(u["index"]), uid if marks else "")
+                            for u in passage["units"])
 
-        uid = self.dom_id() if marks else ""
-
-        def units(passage):
-            return [mark_safe(unit_html(u["index"], u["markup"], marks.get(u["index"]), uid)) for u in passage["units"]]
-
-        out = []
+        parts = []
         for part in core.learner_text(model):
             if part["kind"] == "p":
-                out.append({"kind": "p", "units": units(part)})
+                parts.append(RichText(f'<p class="f2l-rf__p">{units(part)}</p>'))
             elif part["kind"] == "advert":
-                out.append({"kind": "advert", "title": part["title"],
-                            "source": texts["advert_source"].format(source=part["source"]) if part["source"] else "",
-                            "paragraphs": [units(p) for p in part["paragraphs"]]})
+                parts.append(Advert(part["source"], part["title"],
+                                    "".join(f"<p>{units(p)}</p>" for p in part["paragraphs"])))
             else:
-                heading = texts["chat_on"].format(platform=part["platform"]) if part["platform"] else texts[
-                    "chat_label"]
-                out.append({"kind": "chat", "heading": heading, "messages": [
-                    {"sender": m["from"], "time": m["time"], "self": m["self"], "units": units(m)}
-                    for m in part["messages"]]})
-        return out
+                parts.append(Chat(part["platform"], tuple(Message(m["from"], units(m), m["self"], m["time"])
+                                                          for m in part["messages"])))
+        return parts_context(parts, self.texts())
 
-    def _result_context(self, model: core.RedFlags, result: core.Result) -> dict:
+    def _result_context(self, model: core.RedFlags, result: core.Result, uid: str) -> dict:
         texts = self.texts()
         selected = set(result.selected)
         marks: dict[int, dict] = {}
@@ -216,7 +186,7 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
                            "text": " ".join(model.units[i].text for i in alarm.units),
                            "feedback": mark_safe(alarm.feedback.markup) if alarm.feedback else texts["alarm_generic"]})
         return {
-            "text": self._text_context(model, marks),
+            "text": self._text_context(model, marks, uid),
             "flags": flags,
             "alarms": alarms,
             "counts": {"spotted": len(result.spotted), "flags": len(result.flags), "missed": len(result.missed),
@@ -227,11 +197,6 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
             "explanation": mark_safe(model.explanation),
             "can_retry": self.attempts_left(),
         }
-
-    def _score_lines(self) -> list[str]:
-        texts = self.score_texts(self.last_earned or 0, self.best_earned or 0, self.max_score())
-        lines = [texts["this_attempt"]] if self.last_earned is not None else []
-        return lines + [texts["best"]] + ([texts["attempts_left"]] if texts["attempts_left"] else [])
 
     def _tally_context(self) -> dict:
         """Staff only: how often each red flag was missed, and the units most often selected by mistake."""
@@ -253,21 +218,12 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
 
     # ------------------------------------------------------------------ handlers
 
-    def current_view(self) -> str:
-        return self._render_body()
-
-    def _response(self, focus: str, announce: str = "") -> dict:
-        return {"html": self.handler_html(self._render_body()), "focus": focus, "announce": announce}
-
     @learner_action
     def submit(self, data, suffix=""):
         """Mark the learner's selection, keep the best score, and answer with the feedback."""
         _ = self._
         self.check_version(data)
-        if self.submitted:
-            raise bad_request(_("This answer has already been submitted. Choose Try again to answer again."))
-        if not self.attempts_left():
-            raise bad_request(_("You have used all your attempts."))
+        self._refuse_answer()
         model = self.model
         try:
             chosen = core.check_selection(model, data.get("selected"))
@@ -285,19 +241,6 @@ class RedFlagsBlock(RedFlagsConventions, ScorableXBlockMixin, Free2LinkBlock):
         })
         self._publish_grade(self.get_score())
         return self._response("result", _("Your answer has been marked."))
-
-    @learner_action
-    def reset(self, data, suffix=""):
-        """Clear the selection for a new attempt, while attempts remain."""
-        _ = self._
-        if not self.submitted:
-            raise bad_request(_("There is no answer to clear."))
-        if not self.attempts_left():
-            raise bad_request(_("You have used all your attempts."))
-        self.submitted = False
-        self.selected = []
-        self.selected_keys = []
-        return self._response("form")
 
     def _record(self, model: core.RedFlags, chosen: tuple, result: core.Result) -> None:
         keys = core.unit_keys(model, chosen)

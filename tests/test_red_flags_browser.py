@@ -152,3 +152,33 @@ def test_an_author_marks_a_red_flag_by_selecting_words_saves_and_it_round_trips(
     assert "1 / 5" in result.text and re.search(r"Red flag \d: spotted", driver.find_element(
         "css selector", ".f2l-rf__body").text)
     assert console_errors(driver) == []
+
+
+def test_on_a_phone_every_clause_and_button_is_a_44_pixel_target(workbench):
+    """As in the mobile app's webview (touch, 360 px): buttons at least 44 x 44, each clause at least 44 high (a
+    clause is a target inside a sentence, so its width is the text's), also at a root font of 62.5 %."""
+    from .browser import require_browser, start_chromium
+    from .test_mobile_browser import small_targets
+
+    require_browser()
+    phone = start_chromium()
+    try:
+        phone.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                              {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True})
+        phone.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5})
+        phone.get(scenario_url(workbench, TITLE, "rf_touch"))
+        wait_for(phone, ".f2l-rf__form")
+        assert small_targets(phone, ".f2l-rf") == []
+        for root_size in ("", "62.5%"):
+            phone.execute_script("document.documentElement.style.fontSize = arguments[0];", root_size)
+            low = phone.execute_script("return [...document.querySelectorAll('.f2l-unit')].filter("
+                                       "u => u.getBoundingClientRect().height < 44).map(u => u.textContent)")
+            assert low == [], (root_size, low)
+        phone.execute_script("document.documentElement.style.fontSize = '';")
+        screenshot(phone, "rf-phone")
+        phone.execute_script("document.querySelector('.f2l-unit').click();"
+                             "document.querySelector('.f2l-rf__form button[type=submit]').click();")
+        wait_for(phone, ".f2l-result")
+        assert small_targets(phone, ".f2l-rf") == []
+    finally:
+        phone.quit()

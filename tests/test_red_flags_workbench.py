@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from .test_workbench_http import open_block
 from .workbench import Client
 
 pytestmark = pytest.mark.workbench
@@ -14,14 +15,7 @@ BURST = 20
 
 
 def open_red_flags(workbench, student, title_fragment="Red flags in the hostess advert"):
-    client = Client(workbench.url, student)
-    for scenario_id in workbench.scenario_ids("f2l_red_flags"):
-        status, html = client.get(f"/scenario/{scenario_id}/")
-        assert status == 200, html[-2000:]
-        if title_fragment in html:
-            usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_red_flags'", html).group(1)
-            return client, usage_id, html
-    raise AssertionError(f"no workbench red flags exercise titled {title_fragment!r}")
+    return open_block(workbench, "f2l_red_flags", student, title_fragment)
 
 
 def learner_part(html):

@@ -24,7 +24,7 @@ from html import escape
 
 from lxml import etree
 
-from .content import Part, append_markup, append_parts, indent_structure, load_checked, parse_bool, parse_parts
+from .content import Chat, Part, append_markup, append_parts, indent_structure, load_checked, parse_chat, parse_parts
 from .markup import local_name, markup_to_nodes, plain_text, sanitize_element_content, sanitize_nodes
 from .problems import N_, WARNING, ContentError, LearnerError, Problem
 from .quiz import STRENGTHS
@@ -87,13 +87,7 @@ class AdvertText:
     paragraphs: tuple[Passage, ...]
 
 
-@dataclass(frozen=True)
-class ChatText:
-    platform: str
-    messages: tuple[Passage, ...]
-
-
-TextPart = Paragraph | AdvertText | ChatText
+TextPart = Paragraph | AdvertText | Chat  # a chat of the text holds Passages as its messages
 
 
 @dataclass(frozen=True)
@@ -380,33 +374,13 @@ def _parse_text(element, problems: list) -> tuple[TextPart, ...]:
             parts.append(AdvertText((child.get("source") or "").strip(), (child.get("title") or "").strip(),
                                     tuple(paragraphs)))
         elif tag == "chat":
-            parts.append(ChatText((child.get("platform") or "").strip(), _parse_messages(child, problems)))
+            _stray_text(child, problems)
+            parts.append(parse_chat(child, problems, None, lambda element, sender, is_self, time: _parse_passage(
+                element, problems, sender=sender, time=time, is_self=is_self)))
         else:
             problems.append(Problem(N_("<{tag}> is not allowed in <text>: use <p>, <advert> and <chat>"),
                                     {"tag": tag}, line=child.sourceline))
     return tuple(parts)
-
-
-def _parse_messages(chat, problems: list) -> tuple[Passage, ...]:
-    _stray_text(chat, problems)
-    messages = []
-    for child in chat:
-        tag = local_name(child)
-        if tag is None:
-            continue
-        if tag != "message":
-            problems.append(Problem(N_("<chat> may only contain <message> elements, not <{tag}>"), {"tag": tag},
-                                    line=child.sourceline))
-            continue
-        sender = (child.get("from") or "").strip()
-        if not sender:
-            problems.append(Problem(N_("a chat <message> needs a from=\"...\" attribute"), line=child.sourceline))
-        is_self = parse_bool(child.get("self"), False, problems, "self", child.sourceline)
-        messages.append(_parse_passage(child, problems, sender=sender, time=(child.get("time") or "").strip(),
-                                       is_self=is_self))
-    if not messages:
-        problems.append(Problem(N_("<chat> has no messages"), line=chat.sourceline))
-    return tuple(messages)
 
 
 def _parse_feedback(element, problems: list) -> Feedback:
@@ -748,7 +722,7 @@ def text_plain(model: RedFlags) -> str:
 
 
 __all__ = [
-    "AdvertText", "AnswerError", "ChatText", "FalseAlarm", "Feedback", "FlagResult", "Mark", "Paragraph", "Passage",
+    "AdvertText", "AnswerError", "FalseAlarm", "Feedback", "FlagResult", "Mark", "Paragraph", "Passage",
     "RedFlags", "Result", "ROOT_TAG", "SETTINGS", "Segment", "Unit", "check_selection", "clause_spans", "grade",
     "learner_text", "load_red_flags", "load_red_flags_cached", "max_score", "parse_red_flags",
     "parse_red_flags_element", "red_flags_to_element", "serialise", "text_plain", "unit_keys", "units_for_keys",
