@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from .core.course import BLOCK_VALIDATORS, OUR_BLOCK_TYPES, Course, Finding, load_course
+from .core.course import BLOCK_VALIDATORS, OUR_BLOCK_TYPES, Course, Finding, blank_between_inline_problems, load_course
 from .core.course_text import TranslationError, apply_translation, serialize_html_fragment, text_units
 from .core.problems import N_, Problem
 from .core.red_flags import ROOT_TAG as RED_FLAGS_TAG
@@ -340,6 +340,7 @@ def translated_block_findings(course: Course, catalogue: str) -> list[Finding]:
         if validator is None:
             continue
         _model, problems = validator(placed.element)
+        problems = problems + blank_between_inline_problems(placed.element)
         findings.extend(TranslatedFinding(placed.source, p, catalogue) for p in problems if p.is_error)
     return findings
 

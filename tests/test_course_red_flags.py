@@ -22,7 +22,7 @@ from free2link_xblocks.i18n_tools import parse_po
 
 from .test_course_tools import MINI, T, translate_catalogue
 
-SENTENCE = ('Events in Milan. <flag id="pay">3,000 euro a month, no experience needed.</flag> '
+SENTENCE = ('Events in Milan. <flag id="pay">3,000 euro a month, no experience needed. </flag>'
             '<phrase id="team">A fun team.</phrase>')
 MESSAGE = 'Hi! <flag id="passport">Send a photo of your passport today.</flag>'
 NOTE = "For course teams: check the advert before publishing."
@@ -86,7 +86,7 @@ def test_a_flag_is_offered_inside_its_sentence_not_cut_out_of_it(source):
 
 
 def test_a_translator_may_move_a_flag_within_its_sentence(source, tmp_path):
-    moved = ('<phrase id="team">Un team simpatico.</phrase> <flag id="pay">3.000 euro al mese, senza esperienza.</flag> '
+    moved = ('<phrase id="team">Un team simpatico. </phrase><flag id="pay">3.000 euro al mese, senza esperienza.</flag> '
              'Eventi a Milano.')
     translate_catalogue(source, "it", translate=translating({SENTENCE: moved}))
     assert course_tools.validate_course(source, T, language="it").errors == 0
@@ -98,16 +98,18 @@ def test_a_translator_may_move_a_flag_within_its_sentence(source, tmp_path):
     assert [u.text for u in model.units][:4] == ["Un team simpatico.", "3.000 euro al mese,", "senza esperienza.",
                                                  "Eventi a Milano."]
     assert {m.id: m.units for m in model.marks}["pay"] == (1, 2)
-    assert NOTE not in etree.tostring(block, encoding="unicode")  # the course-team note is taken out
+    assert NOTE not in etree.tostring(block, encoding="unicode")  # the course-team note is taken out...
+    checklist = (tmp_path / "dist" / "mini-course-it-course-team-checklist.md").read_text(encoding="utf-8")
+    assert f"`vertical/v_flags.xml:16`: «it» {NOTE}" in checklist  # ...and listed for the course team
 
 
 @pytest.mark.parametrize("translation", [
     "Eventi a Milano. 3.000 euro al mese. <phrase id=\"team\">Un team simpatico.</phrase>",  # the flag is lost
-    ('Eventi a Milano. <flag id="pay">3.000 euro al mese.</flag> <flag id="pay">Senza esperienza.</flag> '
+    ('Eventi a Milano. <flag id="pay">3.000 euro al mese. </flag><flag id="pay">Senza esperienza. </flag>'
      '<phrase id="team">Un team simpatico.</phrase>'),  # the flag is doubled
-    ('Eventi a Milano. <flag id="paga">3.000 euro al mese.</flag> '
+    ('Eventi a Milano. <flag id="paga">3.000 euro al mese. </flag>'
      '<phrase id="team">Un team simpatico.</phrase>'),  # the flag is renamed
-    ('Eventi a Milano. <phrase id="pay">3.000 euro al mese.</phrase> '
+    ('Eventi a Milano. <phrase id="pay">3.000 euro al mese. </phrase>'
      '<phrase id="team">Un team simpatico.</phrase>'),  # the flag became a phrase
 ], ids=["lost", "doubled", "renamed", "retagged"])
 def test_a_translation_must_keep_each_flag_once_with_its_id(source, tmp_path, translation):
@@ -147,3 +149,65 @@ def test_the_same_flags_in_every_language_of_a_clean_build(source, tmp_path):
         model, _problems = parse_red_flags_element(built_flags(tarball, tmp_path / language))
         ids[language] = [(m.kind, m.id) for m in model.marks]
     assert ids["it"] == ids["en"] == [("flag", "pay"), ("phrase", "team"), ("flag", "passport")]
+
+
+# ------------------------------------------------------------------ OLX as openedx-platform parses it
+
+class PlatformElement(etree.ElementBase):
+    """The element class openedx-platform parses OLX with (openedx/core/lib/safe_lxml, as `cms import` does): its
+    ``iterdescendants(tag=None, *tags)`` passes ``tag`` on by keyword, so a call with several tags fails there."""
+
+    def iterdescendants(self, tag=None, *tags):  # noqa: B026 - the platform's own signature
+        return super().iterdescendants(tag=tag, *tags)  # noqa: B026
+
+
+def platform_parse(markup: str):
+    parser = etree.XMLParser(resolve_entities=False)
+    parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=PlatformElement))
+    return etree.fromstring(markup, parser)
+
+
+def test_a_translation_is_checked_on_markup_the_platform_parsed():
+    from free2link_xblocks.core.course_text import apply_translation, text_units
+
+    root = platform_parse(VERTICAL)
+    unit = next(u for u in text_units(root) if u.msgid == SENTENCE)
+    apply_translation(unit, SENTENCE.replace("Events in Milan.", "Eventi a Milano."))
+    assert unit.element.text.startswith("Eventi a Milano.")
+
+
+@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
+    "core/red_flags.py (rf-block): _nested_mark_problems calls element.iterdescendants(*MARK_TAGS), which the "
+    "platform's RestrictedElement refuses, so `cms import` drops every f2l_red_flags of the course (found by "
+    "scripts/platform-test). Remove this mark once it iterates without several tags."))
+def test_every_red_flags_exercise_of_the_course_parses_as_the_platform_parses_it():
+    from free2link_xblocks.core.course import load_course
+
+    source = course_tools.course_sources()[0] / "course"
+    exercises = load_course(source).blocks_of("f2l_red_flags")
+    assert len(exercises) >= 4
+    for placed in exercises:
+        model, problems = parse_red_flags_element(platform_parse(etree.tostring(placed.element, encoding="unicode")))
+        assert model is not None and [p for p in problems if p.is_error] == [], placed.source
+
+
+def test_white_space_alone_between_two_flags_is_refused_as_open_edx_drops_it(source, tmp_path):
+    """Open edX imports OLX with remove_blank_text: "</flag> <phrase>" would become "needed.A fun team." there."""
+    vertical = source / "course" / "vertical" / "v_flags.xml"
+    vertical.write_text(vertical.read_text(encoding="utf-8").replace("needed. </flag><phrase", "needed.</flag> <phrase"),
+                        encoding="utf-8")
+    report = course_tools.validate_course(source / "course", T)
+    assert report.errors == 1, report.lines
+    assert "vertical/v_flags.xml:7: <flag> and <phrase> are separated only by white space, which Open edX drops" \
+        in report.lines[0] and '"o experience needed." would run into "A fun team."' in report.lines[0]
+
+
+def test_a_translation_that_puts_white_space_alone_between_two_flags_is_refused(source, tmp_path):
+    spaced = ('Eventi a Milano. <flag id="pay">3.000 euro al mese, senza esperienza.</flag> '
+              '<phrase id="team">Un team simpatico.</phrase>')
+    translate_catalogue(source, "it", translate=translating({SENTENCE: spaced}))
+    report = course_tools.validate_course(source, T, language="it")
+    assert report.errors == 1 and "separated only by white space" in report.lines[0], report.lines
+    assert report.lines[0].endswith(f"(in the translation from {course_tools.catalogue_path(source, 'it')})")
+    tarball, report = course_tools.build(source, "it", tmp_path / "dist", T)
+    assert tarball is None and any("separated only by white space" in line for line in report.lines)

@@ -113,7 +113,8 @@ def _markup_signature(fragment) -> Counter:
 
 def _marks(fragment) -> Counter:
     """The red flags and phrases of a unit by id: a translation keeps every one exactly once."""
-    return Counter((local_name(e), e.get("id", "")) for e in fragment.iterdescendants(*MARK_TAGS))
+    # iterdescendants() filtered here: the platform's RestrictedElement cannot take several tags at once
+    return Counter((local_name(e), e.get("id", "")) for e in fragment.iterdescendants() if local_name(e) in MARK_TAGS)
 
 
 def apply_translation(unit: Unit, translation: str) -> None:
