@@ -18,7 +18,8 @@ from free2link_xblocks import course_tools
 from free2link_xblocks.core.course import OUR_BLOCK_TYPES, load_course
 from free2link_xblocks.core.course_text import TRANSLATED_ATTRIBUTES
 from free2link_xblocks.core.markup import plain_text
-from free2link_xblocks.core.red_flags import ROOT_TAG as RED_FLAGS, grade, parse_red_flags_element
+from free2link_xblocks.core.red_flags import ROOT_TAG as RED_FLAGS
+from free2link_xblocks.core.red_flags import grade, parse_red_flags_element
 from free2link_xblocks.i18n import cli_translation
 from free2link_xblocks.i18n_tools import untranslated
 

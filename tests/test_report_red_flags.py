@@ -164,9 +164,9 @@ def test_a_false_alarm_count_that_is_not_a_number_is_named_and_left_out(tmp_path
 def test_red_flag_rows_read_from_the_learner_state_alone_count_progress_only(tmp_path):
     state = json.dumps({"attempts": 1, "best_earned": 4.0, "answers": [["u1", "u3"]]})
     path = tmp_path / "responses.csv"
+    quoted = state.replace('"', '""')
     path.write_text("username,title,block_key,state\n"
-                    f'ana,Red flags,{key("en", "f2l_red_flags", "m2_hotel_job_flags")},"{state.replace(chr(34), 2 * chr(34))}"\n',
-                    encoding="utf-8")
+                    f'ana,Red flags,{key("en", "f2l_red_flags", "m2_hotel_job_flags")},"{quoted}"\n', encoding="utf-8")
     report = build_report([("responses", path)])
     [block] = report.blocks
     assert (block.kind, block.opened, block.completed) == ("red_flags", 1, 1)
