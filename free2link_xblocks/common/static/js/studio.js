@@ -435,7 +435,12 @@ function Free2LinkStudio(runtime, element, args) {
       if (box) { box.focus(); }
       return;
     }
-    var id = unusedId(kind, state.feedback.map(function (entry) { return entry["for"]; }));
+    var taken = state.feedback.map(function (entry) { return entry["for"]; });
+    JSON.stringify(state.text).replace(/<(?:flag|phrase) id=\\"([^"\\]*)\\"/g, function (all, used) {
+      taken.push(used);
+      return all;
+    });
+    var id = unusedId(kind, taken);
     box.value = value.slice(0, start) + "<" + kind + " id=\"" + id + "\">" + value.slice(start, end) + "</" + kind +
       ">" + value.slice(end);
     setValue(box);
