@@ -410,6 +410,7 @@ function Free2LinkStudio(runtime, element, args) {
     });
     var marker = el("div", {"class": "f2l-studio__marker", role: "group", "aria-labelledby": uid + "-mark-help"}, [
       el("p", {"class": "f2l-studio__help", id: uid + "-mark-help", text: M.rf_mark_help}),
+      el("p", {"class": "f2l-studio__help", text: M.rf_paragraphs_help}),
       el("p", {"class": "f2l-studio__help", text: M.rf_scoring_help}),
       el("button", {type: "button", "class": "f2l-button f2l-button--primary", "data-action": "mark",
                     "data-mark": "flag", text: M.rf_mark_flag}),
