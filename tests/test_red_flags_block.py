@@ -265,3 +265,18 @@ def test_the_interface_is_translated(block):
     assert "Nic jeszcze nie zaznaczono." in html and "Wyślij" in html
     counts = json.loads(re.search(r'data-counts="([^"]+)"', html).group(1).replace("&quot;", '"'))
     assert counts[1] == "Zaznaczono 1 część tekstu." and counts[2] == "Zaznaczono 2 części tekstu."
+
+
+def test_the_form_shows_paragraphs_as_blank_line_separated_text_and_reads_them_back(block):
+    from free2link_xblocks.core.authoring import check_red_flags_form
+
+    form = red_flags_to_form(block.model)
+    assert form["text"][1]["markup"] == "Daria wrote to the number yesterday, at <em>21:00</em>."
+    form["text"][1]["markup"] = '<phrase id="p2">She is unsure.</phrase> She asks you.\n\n  \nShe waits.'
+    form["feedback"].append({"for": "p2", "strength": "", "source": "", "feedback": "Doubt is not a red flag."})
+    checked = check_red_flags_form(form)
+    assert [p.problem.format() for p in checked.problems] == []
+    model = checked.model
+    assert [[u.text for u in model.passage_units(n)] for n in (1, 2)] == [["She is unsure.", "She asks you."],
+                                                                           ["She waits."]]
+    assert model.mark("p2").kind == "phrase" and model.mark("p2").units == (3,)

@@ -162,6 +162,7 @@ def editor_text(t) -> dict:
                                  "other selection is a false alarm (the parts of one phrase count once). The score "
                                  "is red flags spotted minus false alarms, never below 0, out of the number of red "
                                  "flags."),
+            "rf_paragraphs_help": _("In a text or an advert, a blank line starts a new paragraph."),
             "rf_mark_flag": _("Mark as red flag"),
             "rf_mark_phrase": _("Mark as a phrase that is not a red flag"),
             "rf_select_first": _("First select some words in a box of the text."),

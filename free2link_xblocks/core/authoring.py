@@ -112,19 +112,18 @@ def quiz_to_form(quiz: quiz_core.Quiz) -> dict:
 
 def red_flags_to_form(model: red_flags_core.RedFlags) -> dict:
     """Red flags as the editor's JSON: the text keeps its <flag> and <phrase> marks inline, in the markup the
-    author selects in (settings are separate fields of the block)."""
+    author selects in, one paragraph per blank-line-separated block (settings are separate fields of the block)."""
     root = red_flags_core.red_flags_to_element(model)
     text = []
     for element in root.find("text"):
         if element.tag == "p":
-            markup = etree.tostring(element, encoding="unicode", with_tail=False)
             if text and text[-1]["kind"] == "text":
-                text[-1]["markup"] += markup
+                text[-1]["markup"] += "\n\n" + _inner_markup(element)
             else:
-                text.append({"kind": "text", "markup": markup})
+                text.append({"kind": "text", "markup": _inner_markup(element)})
         elif element.tag == "advert":
             text.append({"kind": "advert", "source": element.get("source", ""), "title": element.get("title", ""),
-                         "markup": "".join(etree.tostring(p, encoding="unicode", with_tail=False) for p in element)})
+                         "markup": "\n\n".join(_inner_markup(p) for p in element)})
         else:
             text.append({"kind": "chat", "platform": element.get("platform", ""), "messages": [
                 {"from": m.get("from", ""), "time": m.get("time", ""), "self": m.get("self") == "true",
@@ -382,6 +381,7 @@ def quiz_form_to_element(form) -> tuple:
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_STARTS_WITH_P = re.compile(r"\s*<p[\s>/]")  # HTML paragraphs, not a paragraph starting with <phrase>
 
 
 def _in_paragraphs(part):
@@ -389,7 +389,7 @@ def _in_paragraphs(part):
     if not isinstance(part, dict) or part.get("kind") not in ("text", "advert"):
         return part
     markup = part.get("markup")
-    if not isinstance(markup, str) or not markup.strip() or markup.lstrip().startswith("<p"):
+    if not isinstance(markup, str) or not markup.strip() or _STARTS_WITH_P.match(markup):
         return part
     paragraphs = [block.strip() for block in _PARAGRAPH_BREAK.split(markup) if block.strip()]
     return {**part, "markup": "".join(f"<p>{block}</p>" for block in paragraphs)}

@@ -410,6 +410,7 @@ function Free2LinkStudio(runtime, element, args) {
     });
     var marker = el("div", {"class": "f2l-studio__marker", role: "group", "aria-labelledby": uid + "-mark-help"}, [
       el("p", {"class": "f2l-studio__help", id: uid + "-mark-help", text: M.rf_mark_help}),
+      el("p", {"class": "f2l-studio__help", text: M.rf_paragraphs_help}),
       el("p", {"class": "f2l-studio__help", text: M.rf_scoring_help}),
       el("button", {type: "button", "class": "f2l-button f2l-button--primary", "data-action": "mark",
                     "data-mark": "flag", text: M.rf_mark_flag}),
@@ -435,7 +436,12 @@ function Free2LinkStudio(runtime, element, args) {
       if (box) { box.focus(); }
       return;
     }
-    var id = unusedId(kind, state.feedback.map(function (entry) { return entry["for"]; }));
+    var taken = state.feedback.map(function (entry) { return entry["for"]; });
+    JSON.stringify(state.text).replace(/<(?:flag|phrase) id=\\"([^"\\]*)\\"/g, function (all, used) {
+      taken.push(used);
+      return all;
+    });
+    var id = unusedId(kind, taken);
     box.value = value.slice(0, start) + "<" + kind + " id=\"" + id + "\">" + value.slice(start, end) + "</" + kind +
       ">" + value.slice(end);
     setValue(box);
