@@ -64,6 +64,7 @@ setup(
         "xblock.v1": [
             "f2l_scenario = free2link_xblocks.scenario_block:ScenarioBlock",
             "f2l_indicator_quiz = free2link_xblocks.indicator_quiz_block:IndicatorQuizBlock",
+            "f2l_red_flags = free2link_xblocks.red_flags_block:RedFlagsBlock",
         ],
         # our xAPI transformers, registered with edx-event-routing-backends where it is installed
         "lms.djangoapp": ["free2link_analytics = free2link_xblocks.analytics.apps:Free2LinkAnalyticsConfig"],

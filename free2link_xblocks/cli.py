@@ -18,13 +18,14 @@ import sys
 from pathlib import Path
 
 from . import course_tools
-from .core import quiz, scenario
+from .core import quiz, red_flags, scenario
 from .core.markup import local_name, parse_xml
 from .core.problems import ContentError
 from .i18n import cli_translation
 from .report import cli as report_cli
 
-VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element}
+VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element,
+              red_flags.ROOT_TAG: red_flags.parse_red_flags_element}
 
 
 def _blocks(root):

@@ -30,9 +30,10 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from .core.course import BLOCK_VALIDATORS, OUR_BLOCK_TYPES, Course, Finding, load_course
+from .core.course import BLOCK_VALIDATORS, OUR_BLOCK_TYPES, Course, Finding, blank_between_inline_problems, load_course
 from .core.course_text import TranslationError, apply_translation, serialize_html_fragment, text_units
 from .core.problems import N_, Problem
+from .core.red_flags import ROOT_TAG as RED_FLAGS_TAG
 from .core.scenario import ROOT_TAG as SCENARIO_TAG
 from .i18n_tools import Message, parse_po, untranslated, write_catalogues
 
@@ -304,7 +305,44 @@ def catalogue_report(course: Course, source: Path, language: str, t, shown_as: s
             place, line = messages[msgid].places[0], "0"
         findings.append(Finding(place, Problem(UNTRANSLATED, {"po": str(po), "text": _shorten(msgid)},
                                                line=int(line) or None)))
-    return capped_report(findings, shown_as, po, t)
+    report = capped_report(findings, shown_as, po, t)
+    merge(report, findings_report(translation_findings(course.folder, read_catalogue(source, language), str(po)),
+                                  shown_as, t))
+    return report
+
+
+def translation_findings(folder: Path, entries: dict, catalogue: str) -> list[Finding]:
+    """What a catalogue's translations break, untranslated units aside: markup that does not fit its unit, and
+    blocks whose translated content fails their own validation (a red flag that no longer starts and ends on a
+    clause boundary in this language)."""
+    course = load_course(folder, with_html=True)  # a copy of its own: translating changes the parsed files
+    findings = [f for f in translate_course(course, entries, catalogue) if f.problem.template != UNTRANSLATED]
+    return findings + translated_block_findings(course, catalogue)
+
+
+@dataclass
+class TranslatedFinding(Finding):
+    """A problem that only the translation in ``catalogue`` has: the message says which catalogue to fix."""
+
+    catalogue: str = ""
+
+    def format(self, gettext=None) -> str:
+        translate = gettext or (lambda message: message)
+        return translate(N_("{problem} (in the translation from {po})")).format(
+            problem=self.problem.format(self.source, gettext), po=self.catalogue)
+
+
+def translated_block_findings(course: Course, catalogue: str) -> list[Finding]:
+    """Our blocks' own validation errors in a course whose text has been translated in place."""
+    findings = []
+    for placed in course.elements:
+        validator = BLOCK_VALIDATORS.get(placed.tag)
+        if validator is None:
+            continue
+        _model, problems = validator(placed.element)
+        problems = problems + blank_between_inline_problems(placed.element)
+        findings.extend(TranslatedFinding(placed.source, p, catalogue) for p in problems if p.is_error)
+    return findings
 
 
 def capped_report(findings: list[Finding], shown_as: str, po: Path, t) -> Report:
@@ -422,6 +460,7 @@ def build(source: Path, language: str, out_dir: Path, t) -> tuple[Path | None, R
             return None, catalogue_report(course, source, language, t, shown_as)
         po = catalogue_path(source, language)
         problems = translate_course(course, read_catalogue(source, language), str(po))
+        problems += translated_block_findings(course, str(po))
         merge(report, capped_report(problems, shown_as, po, t))
         if report.errors:
             return None, report
@@ -544,6 +583,8 @@ def _report_labels(tag: str, element) -> dict:
     if tag == SCENARIO_TAG:
         return {f"{step.id}:{choice.id}": choice.label for step in model.steps for choice in step.choices
                 if choice.quality == "harmful"}
+    if tag == RED_FLAGS_TAG:
+        return {flag.id: flag.text for flag in model.flags}
     return {indicator.id: indicator.label for indicator in model.indicators if indicator.present}
 
 

@@ -14,9 +14,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
-from xblock.scorable import ScorableXBlockMixin, Score
+from xblock.scorable import ScorableXBlockMixin
 
 from .common.actions import learner_action
+from .common.answered import AnsweredBlockMixin
 from .common.base import Free2LinkBlock, bad_request, clamp_score, precompile
 from .common.fields import GeneratedXml
 from .common.parts import parts_context
@@ -63,7 +64,7 @@ _TICKED = {True: (SafeString(" checked"), SafeString(" f2l-marking__box--ticked"
 MAX_KEPT_ANSWERS = 20
 
 
-class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
+class IndicatorQuizBlock(QuizConventions, AnsweredBlockMixin, ScorableXBlockMixin, Free2LinkBlock):
     """A short case and a list of candidate indicators: tick those present, then learn why."""
 
     block_package = "free2link_xblocks.indicator_quiz"  # its templates/, static/ and workbench/
@@ -91,12 +92,6 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
                             help="The case and the indicators in their readable OLX form.")
 
     selected = List(default=[], scope=Scope.user_state, help="Ids ticked in the answer being shown.")
-    submitted = Boolean(default=False, scope=Scope.user_state, help="Whether the result of an answer is shown.")
-    attempts = Integer(default=0, scope=Scope.user_state, help="Answers submitted.")
-    best_earned = Integer(default=None, scope=Scope.user_state)
-    last_earned = Integer(default=None, scope=Scope.user_state)
-    answers = List(default=[], scope=Scope.user_state, help="Recent answers (lists of ids), for rescoring.")
-    best_answer = List(default=[], scope=Scope.user_state, help="The answer that earned the best score.")
 
     indicator_tally = Dict(default={}, scope=Scope.user_state_summary,
                            help="{\"seen\": {id: answers}, \"ticked\": {id: answers that ticked it}}.")
@@ -129,28 +124,13 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
             self._shuffled = (quiz, tuple(quiz.indicators[p] for p in positions))
         return self._shuffled[1]
 
-    # ------------------------------------------------------------------ scoring (ScorableXBlockMixin)
+    # ------------------------------------------------------------------ answers (AnsweredBlockMixin)
 
-    def has_submitted_answer(self):
-        return self.attempts > 0
+    def earned_by(self, answer) -> int:
+        return self._mark(answer).earned
 
-    def get_score(self):
-        possible = self.max_score()
-        return Score(clamp_score(self.best_earned, possible), possible)
-
-    def _publish_grade(self, score, only_if_higher=None):
-        """Every grade the quiz publishes (answers and rescoring) is clamped to the maximum."""
-        possible = score.raw_possible
-        super()._publish_grade(Score(clamp_score(score.raw_earned, possible), possible), only_if_higher)
-
-    def set_score(self, score):
-        self.best_earned = int(round(score.raw_earned))
-
-    def calculate_score(self):
-        """The best of the kept answers, marked against the quiz as it is now (used to rescore)."""
-        kept = list(self.answers) + ([self.best_answer] if self.attempts else [])
-        best = max((self._mark(answer).earned for answer in kept), default=0)
-        return Score(best, self.max_score())
+    def clear_answer(self) -> None:
+        self.selected = []
 
     # ------------------------------------------------------------------ views
 
@@ -158,13 +138,6 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
     def student_view(self, context=None):
         return self.learner_fragment("quiz.html", "indicator_quiz/static/js/quiz.js", "Free2LinkIndicatorQuiz",
                                      case=parts_context(self.quiz.case, self.texts()))
-
-    def _state(self) -> str:
-        if self.submitted:
-            return "result"
-        if not self.attempts_left():
-            return "closed"
-        return "answering"
 
     def _render_body(self) -> str:
         state = self._state()
@@ -235,11 +208,6 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
                           "You judged {right} of {total} indicators correctly.", total).format(
             right=result.right, total=total)
 
-    def _score_lines(self) -> list[str]:
-        texts = self.score_texts(self.last_earned or 0, self.best_earned or 0, self.max_score())
-        lines = [texts["this_attempt"]] if self.last_earned is not None else []
-        return lines + [texts["best"]] + ([texts["attempts_left"]] if texts["attempts_left"] else [])
-
     def _tally_context(self) -> dict:
         t = self.translator
         seen = self.indicator_tally.get("seen", {})
@@ -264,12 +232,6 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
 
     # ------------------------------------------------------------------ handlers
 
-    def _response(self, focus: str, announce: str = "") -> dict:
-        return {"html": self.handler_html(self._render_body()), "focus": focus, "announce": announce}
-
-    def current_view(self) -> str:
-        return self._render_body()
-
     @learner_action
     def submit(self, data, suffix=""):
         """Mark the learner's answer, keep the best score, and answer with the feedback."""
@@ -277,10 +239,7 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
         if not isinstance(data, dict):
             raise bad_request(_("The request must be a JSON object."))
         self.check_version(data)
-        if self.submitted:
-            raise bad_request(_("This answer has already been submitted. Choose Try again to answer again."))
-        if not self.attempts_left():
-            raise bad_request(_("You have used all your attempts."))
+        self._refuse_answer()
         try:
             chosen = core.check_answer(self.quiz, data.get("selected"))
         except core.AnswerError as error:
@@ -298,18 +257,6 @@ class IndicatorQuizBlock(QuizConventions, ScorableXBlockMixin, Free2LinkBlock):
         })
         self._publish_grade(self.get_score())
         return self._response("result", _("Your answer has been marked."))
-
-    @learner_action
-    def reset(self, data, suffix=""):
-        """Clear the ticks for a new attempt, while attempts remain."""
-        _ = self._
-        if not self.submitted:
-            raise bad_request(_("There is no answer to clear."))
-        if not self.attempts_left():
-            raise bad_request(_("You have used all your attempts."))
-        self.submitted = False
-        self.selected = []
-        return self._response("form")
 
     def _record(self, answer: list[str], result: core.Result) -> None:
         self.attempts += 1

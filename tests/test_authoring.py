@@ -9,6 +9,7 @@ import pytest
 from free2link_xblocks.core import authoring
 from free2link_xblocks.core.markup import parse_xml
 from free2link_xblocks.core.quiz import parse_quiz_element
+from free2link_xblocks.core.red_flags import parse_red_flags_element
 from free2link_xblocks.core.scenario import load_scenario, parse_scenario_element
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,8 @@ HOSTESS = (ROOT / "tests/data/hostess.xml").read_text(encoding="utf-8")
 def kit(root):
     if root.tag == "f2l_scenario":
         return parse_scenario_element, authoring.scenario_to_form, authoring.check_scenario_form
+    if root.tag == "f2l_red_flags":
+        return parse_red_flags_element, authoring.red_flags_to_form, authoring.check_red_flags_form
     return parse_quiz_element, authoring.quiz_to_form, authoring.check_quiz_form
 
 

@@ -6,12 +6,13 @@ from html import escape
 
 from lxml import html as lxml_html
 
-from free2link_xblocks.core.authoring import quiz_to_form, scenario_to_form
+from free2link_xblocks.core.authoring import quiz_to_form, red_flags_to_form, scenario_to_form
 
 from .conftest import RecordingRuntime, load_block
 
 AMIRA = open("tests/data/amira.xml", encoding="utf-8").read()
 HOSTESS = open("tests/data/hostess.xml", encoding="utf-8").read()
+RED_FLAGS = open("tests/data/red_flags.xml", encoding="utf-8").read()
 
 
 class PseudoTranslation:
@@ -31,7 +32,8 @@ AUTHOR_CONTENT = (".f2l-text", ".f2l-chat__sender", ".f2l-chat__time", ".f2l-cha
                   ".f2l-advert__text", ".f2l-choices__label", ".f2l-feedback__choice dd", ".f2l-feedback__text",
                   ".f2l-step__title", ".f2l-end__title", ".f2l-title", ".f2l-recap__step", ".f2l-tally__title",
                   ".f2l-tally__table tbody th", "textarea", "script", "caption", ".f2l-marking__label",
-                  ".f2l-explanation", ".f2l-expected li", ".f2l-prompt", ".f2l-outline__label")
+                  ".f2l-explanation", ".f2l-expected li", ".f2l-prompt", ".f2l-outline__label",
+                  ".f2l-unit", "q")  # red flags: the clauses of the text, and quotes of it
 
 
 def untranslated_text(markup):
@@ -107,6 +109,23 @@ def quiz_views(i18n) -> list[str]:
     return views
 
 
+def red_flags_views(i18n) -> list[str]:
+    """Every state of a red flags exercise, as learners and course staff see it, and its Studio editor and errors."""
+    runtime = RecordingRuntime("learner", staff=True, i18n=i18n)
+    block = load_block(runtime, RED_FLAGS)[0]
+    views = [runtime.render(block, "student_view").content]
+    views.append(runtime.call(block, "submit", {"selected": [1, 5, 8]})[1]["html"])  # spotted, missed, false alarms
+    views.append(runtime.call(block, "reset")[1]["html"])
+    views.append(runtime.call(block, "submit", {"selected": [1, 6, 10]})[1]["html"])  # all right, last attempt
+    views.append(runtime.render(block, "student_view").content)  # with the staff tally
+    views.append(runtime.render(block, "studio_view").content)
+    views.append(runtime.render(block, "author_view").content)
+    views.append(escape(runtime.call(block, "reset")[1]["error"]))
+    block.max_attempts, block.submitted = 1, False
+    views.append(runtime.render(block, "student_view").content)  # closed
+    return views
+
+
 def studio_editor_texts(block_xml, form_of, change) -> list[str]:
     """The Studio editor: its page, the script's messages, and the answers of its three handlers."""
     runtime = RecordingRuntime("author", staff=True, i18n=PseudoTranslation())
@@ -136,7 +155,11 @@ def test_the_studio_editor_is_fully_translated():
     def break_quiz(form):
         form["indicators"][0]["strength"] = "high"
 
-    for xml, form_of, change in ((AMIRA, scenario_to_form, break_scenario), (HOSTESS, quiz_to_form, break_quiz)):
+    def break_red_flags(form):
+        form["feedback"][0]["strength"] = "high"
+
+    for xml, form_of, change in ((AMIRA, scenario_to_form, break_scenario), (HOSTESS, quiz_to_form, break_quiz),
+                                 (RED_FLAGS, red_flags_to_form, break_red_flags)):
         views, untranslated = studio_editor_texts(xml, form_of, change)
         assert untranslated == []
         for markup in views:
@@ -160,6 +183,21 @@ def test_every_quiz_state_is_fully_translated():
     for markup in views:
         assert untranslated_text(markup) == []
     assert "⟦Show the expected answer⟧" in views[3] and "⟦Which indicators the class missed" in views[4]
+
+
+def test_every_red_flags_state_is_fully_translated():
+    views = red_flags_views(PseudoTranslation())
+    for markup in views:
+        assert untranslated_text(markup) == []
+    assert "⟦Your selection A⟧" in views[1] and "⟦Which red flags the class missed" in views[4]
+
+
+def test_red_flags_handler_errors_are_translated():
+    runtime = RecordingRuntime("learner", i18n=PseudoTranslation())
+    block = load_block(runtime, RED_FLAGS)[0]
+    for payload in ({"selected": [99]}, {"selected": []}, {"selected": "x"}, {"selected": [1, 1]}):
+        status, answer = runtime.call(block, "submit", payload)
+        assert status == 400 and re.fullmatch(r"⟦[^⟧]*⟧", answer["error"]), answer
 
 
 def test_quiz_handler_errors_are_translated():

@@ -17,6 +17,7 @@ from .conftest import RecordingRuntime, load_block
 
 AMIRA = open("tests/data/amira.xml", encoding="utf-8").read()
 HOSTESS = open("tests/data/hostess.xml", encoding="utf-8").read()
+RED_FLAGS = open("tests/data/red_flags.xml", encoding="utf-8").read()
 FEEDBACK = ["Open questions keep her in control.", "Lecturing can break trust.", "Good."]
 
 
@@ -27,7 +28,7 @@ def as_json(data) -> str:
 # ------------------------------------------------------------------ mobile app
 
 
-@pytest.mark.parametrize("xml", [AMIRA, HOSTESS])
+@pytest.mark.parametrize("xml", [AMIRA, HOSTESS, RED_FLAGS])
 def test_the_learner_view_is_declared_for_every_device(runtime, xml):
     block = load_block(runtime, xml)[0]
     assert block.has_support(block.student_view, "multi_device")
@@ -167,7 +168,7 @@ def test_a_learner_who_never_finished_has_nothing_to_rescore(runtime):
 
 def block_root(html: str) -> str:
     """The opening tag of the block's own root element."""
-    return re.search(r'<div class="f2l f2l-(?:scenario|quiz)"[^>]*>', html).group(0)
+    return re.search(r'<div class="f2l f2l-(?:scenario|quiz|rf)"[^>]*>', html).group(0)
 
 
 @XBlock.needs("i18n")
@@ -182,7 +183,7 @@ class UnitStandIn(XBlock):
     has_children = True
 
 
-@pytest.mark.parametrize("xml", [AMIRA, HOSTESS])
+@pytest.mark.parametrize("xml", [AMIRA, HOSTESS, RED_FLAGS])
 @XBlock.register_temp_plugin(CourseStandIn, "course")
 @XBlock.register_temp_plugin(UnitStandIn, "vertical")
 def test_the_block_root_carries_the_course_language(xml):
@@ -195,7 +196,7 @@ def test_the_block_root_carries_the_course_language(xml):
     assert ' lang="el"' in block_root(html)
 
 
-@pytest.mark.parametrize("xml", [AMIRA, HOSTESS])
+@pytest.mark.parametrize("xml", [AMIRA, HOSTESS, RED_FLAGS])
 def test_without_a_course_the_page_language_applies(runtime, xml):
     block = load_block(runtime, xml)[0]
     assert block.content_language() == ""

@@ -17,6 +17,9 @@ from lxml import etree
 from free2link_xblocks import course_tools
 from free2link_xblocks.core.course import OUR_BLOCK_TYPES, load_course
 from free2link_xblocks.core.course_text import TRANSLATED_ATTRIBUTES
+from free2link_xblocks.core.markup import plain_text
+from free2link_xblocks.core.red_flags import ROOT_TAG as RED_FLAGS
+from free2link_xblocks.core.red_flags import grade, parse_red_flags_element
 from free2link_xblocks.i18n import cli_translation
 from free2link_xblocks.i18n_tools import untranslated
 
@@ -115,11 +118,16 @@ def test_the_curriculum_has_what_the_issue_asks(built):
         chapters = counts["chapter"]
         assert 6 <= chapters <= 8
         assert counts["f2l_scenario"] >= 7 and counts["f2l_indicator_quiz"] >= 7 and counts["problem"] >= 3
-        assert set(course.advanced_modules) >= set(OUR_BLOCK_TYPES)
+        assert set(course.advanced_modules) >= {tag for tag in OUR_BLOCK_TYPES if counts[tag]}  # every one used
         graded = [p.element.get("format") for p in course.elements
                   if p.tag == "sequential" and p.element.get("graded") == "true"]
         types = {g["type"] for g in course.grading["GRADER"]}
         assert graded and set(graded) == types
+        # Issue 18: red-flag exercises in modules 2, 3, 5 and 7, at least one of them graded.
+        chapters = [p.element for p in course.elements if p.tag == "chapter"]
+        flags = [p for p in course.elements if p.tag == RED_FLAGS]
+        assert {chapters.index(p.chapter) + 1 for p in flags} >= {2, 3, 5, 7}
+        assert any(p.sequential.get("graded") == "true" for p in flags)
         # Our blocks are written inline, never as pointer files.
         assert not any((built[(source.name, "en")] / tag).exists() for tag in OUR_BLOCK_TYPES)
 
@@ -181,3 +189,75 @@ def test_each_course_text_has_one_translation(source, language):
     msgids = re.findall(r'^msgid "(.+)"$', course_tools.catalogue_path(source, language).read_text(encoding="utf-8"),
                         re.MULTILINE)
     assert [text for text, count in Counter(msgids).items() if count > 1] == []
+
+
+# ------------------------------------------------------------------ red-flag exercises (issue 18)
+
+HEDGE = {"en": "by our estimate", "it": "secondo la nostra stima", "el": "κατά την εκτίμησή μας",
+         "pl": "według naszej oceny"}
+STRENGTH_WORDS = {"en": {"strong": "strong", "medium": "medium", "weak": "weak"},
+                  "it": {"strong": "forte", "medium": "medio", "weak": "debole"},
+                  "el": {"strong": "ισχυρός", "medium": "μέτριος", "weak": "ασθενής"},
+                  "pl": {"strong": "silny", "medium": "średni", "weak": "słaby"}}
+
+
+def red_flag_exercises(built):
+    """(language, file, element, model) of every red-flag exercise of every built course."""
+    for (_name, language), folder in built.items():
+        for placed in load_course(folder).blocks_of(RED_FLAGS):
+            model, problems = parse_red_flags_element(placed.element)
+            assert [p for p in problems if p.is_error] == [], (language, placed.source)
+            yield language, placed.source, placed.element, model
+
+
+def test_each_red_flag_names_its_source_and_a_strength_no_source_grades_is_hedged(built):
+    """The brief grades some indicators (ILO–EC, ILO); the others carry only our estimate, and learners are told."""
+    for language, source, _element, model in red_flag_exercises(built):
+        for flag in model.flags:
+            feedback = model.feedback_for(flag.id)
+            text = plain_text(feedback.markup)
+            where = (language, source, flag.id)
+            assert feedback.source and re.search(r"\(.+\)\W*$", text), where  # a bracketed reference, as elsewhere
+            if feedback.strength:  # graded by a source: the feedback says the same strength
+                assert STRENGTH_WORDS[language][feedback.strength] in text, where
+            else:
+                assert HEDGE[language] in text, where
+        assert len(model.phrases) >= 2 and all(model.feedback_for(p.id) for p in model.phrases)
+
+
+def naive_answers(model):
+    """What a learner could select without reading: everything, by length, by position."""
+    count = len(model.units)
+    longest = sorted(range(count), key=lambda i: -len(model.units[i].text))
+    passages = {u.passage for u in model.units}
+    yield "everything", range(count)
+    yield "the longest half", longest[: count // 2]
+    yield "the longest third", longest[: count // 3]
+    yield "as many of the longest as there are flags", longest[: len(model.flags)]
+    yield "the first clause of each paragraph", [min(u.index for u in model.units if u.passage == p) for p in passages]
+    yield "the last clause of each paragraph", [max(u.index for u in model.units if u.passage == p) for p in passages]
+
+
+def test_no_red_flag_exercise_gives_its_answer_away_by_length_or_place(built):
+    for language, source, _element, model in red_flag_exercises(built):
+        flagged = [u for f in model.flags for u in f.units]
+        assert grade(model, flagged).earned == len(model.flags)
+        for strategy, selected in naive_answers(model):
+            earned = grade(model, list(selected)).earned
+            assert earned < len(model.flags) / 2, (language, source, strategy, earned)
+        assert grade(model, range(len(model.units))).earned == 0, (language, source)
+
+
+def test_a_red_flag_exercise_keeps_its_answers_until_the_learner_submits(built):
+    for language, source, element, model in red_flag_exercises(built):
+        runtime = RecordingRuntime("learner")
+        block = load_block(runtime, etree.tostring(element, encoding="unicode"))[0]
+        before = runtime.render(block, "student_view").content
+        secrets = [plain_text(f.markup)[:50] for f in model.feedback] + [f'"{m.id}"' for m in model.marks]
+        assert [s for s in secrets if s in before] == [], (language, source)
+        flagged = [u for f in model.flags for u in f.units]
+        status, answer = runtime.call(block, "submit", {"selected": flagged, "version": block.version})
+        assert status == 200 and block.best_earned == block.max_score() == len(model.flags), (language, source)
+        after = plain_text(answer["html"])
+        missing = [f.id for f in model.flags if plain_text(model.feedback_for(f.id).markup)[:50] not in after]
+        assert missing == [], (language, source)

@@ -10,16 +10,21 @@ from .workbench import Client
 pytestmark = pytest.mark.workbench
 
 
-def open_scenario(workbench, student, title_fragment="A job offer on Instagram"):
-    """Open the shipped scenario whose title contains ``title_fragment``; return client, usage id, html."""
+def open_block(workbench, block_type, student, title_fragment):
+    """Open the shipped example of ``block_type`` whose title contains ``title_fragment``; return client, usage id,
+    html."""
     client = Client(workbench.url, student)
-    for scenario_id in workbench.scenario_ids():
+    for scenario_id in workbench.scenario_ids(block_type):
         status, html = client.get(f"/scenario/{scenario_id}/")
         assert status == 200, html[-2000:]
         if title_fragment in html:
-            usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_scenario'", html).group(1)
+            usage_id = re.search(rf"data-usage='([^']+)' data-block-type='{block_type}'", html).group(1)
             return client, usage_id, html
-    raise AssertionError(f"no workbench scenario titled {title_fragment!r}")
+    raise AssertionError(f"no workbench {block_type} titled {title_fragment!r}")
+
+
+def open_scenario(workbench, student, title_fragment="A job offer on Instagram"):
+    return open_block(workbench, "f2l_scenario", student, title_fragment)
 
 
 def block_body(html, kind="scenario"):
@@ -95,13 +100,7 @@ def test_play_to_the_end_and_attempts_are_enforced_by_the_server(workbench):
 
 
 def open_quiz(workbench, student, title_fragment="The hostess advert"):
-    client = Client(workbench.url, student)
-    for scenario_id in workbench.scenario_ids("f2l_indicator_quiz"):
-        status, html = client.get(f"/scenario/{scenario_id}/")
-        if title_fragment in html:
-            usage_id = re.search(r"data-usage='([^']+)' data-block-type='f2l_indicator_quiz'", html).group(1)
-            return client, usage_id, html
-    raise AssertionError(f"no workbench quiz titled {title_fragment!r}")
+    return open_block(workbench, "f2l_indicator_quiz", student, title_fragment)
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"selected": "pay", "seq": 0}',
@@ -142,7 +141,8 @@ def test_the_index_is_complete_from_the_first_requests_and_in_course_order(workb
     assert all(index == first[0] for index in first)  # requests that came together saw the same, full list
     listed = re.findall(r'href="/scenario/([^"/]+)/">\s*([^<]*?)\s*</a>', first[0])
     titles = [html.unescape(title) for _id, title in listed]
-    course = sorted([*course_blocks("f2l_scenario"), *course_blocks("f2l_indicator_quiz")], key=lambda b: b.order)
+    course = sorted([*course_blocks("f2l_scenario"), *course_blocks("f2l_indicator_quiz"),
+                     *course_blocks("f2l_red_flags")], key=lambda b: b.order)
     examples = len(titles) - len(course)
     assert examples >= 2 and not any(t.startswith("[") for t in titles[:examples])
     assert titles[examples:] == [block.title for block in course]

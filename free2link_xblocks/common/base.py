@@ -36,7 +36,7 @@ WORKBENCH_ORDER: dict[str, tuple] = {}
 # Resource paths are relative to the top package, because the blocks' modules sit one level below it
 # (free2link_xblocks.scenario_block): Open edX publishes and serves XBlock resources relative to
 # xblock_resource_pkg(block) = "free2link_xblocks" with its old and its new static finder alike.
-_RESOURCE = re.compile(r"^(common|scenario|indicator_quiz)/static/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
+_RESOURCE = re.compile(r"^(common|scenario|indicator_quiz|red_flags)/static/(?:[\w-]+/)*[\w.-]+\.(css|js|png|svg|woff2)$")
 
 
 @cache

@@ -40,6 +40,12 @@ def common_text(t) -> Texts:
         "cancel": _("Cancel"),
         "saving": _("Saving"),
         "errors_heading": _("Nothing was saved. Please correct these problems:"),
+        # How strong an indicator is, in the quiz and the red flags alike
+        "strength": {
+            "strong": _("Strong indicator"),
+            "medium": _("Medium indicator"),
+            "weak": _("Weak indicator"),
+        },
     })
 
 
@@ -69,6 +75,9 @@ def editor_text(t) -> dict:
         "outline_present": _("Present in the case"),
         "outline_absent": _("Not present in the case"),
         "outline_empty": _("Nothing yet."),
+        "outline_flags": _("Red flags, and phrases that are not red flags"),
+        "outline_flag": _("Red flag"),
+        "outline_phrase": _("Not a red flag: feedback if selected"),
         "preview_help": _("How learners will see the content being edited, before it is saved. "
                           "Buttons and options do nothing here."),
         "preview_show": _("Show"),
@@ -158,5 +167,25 @@ def editor_text(t) -> dict:
             "retarget_later": _("Nowhere yet: I will choose later"),
             "error": _("Something went wrong. Please try again."),
             "saving": _("Saving"),
+            "rf_intro_legend": _("The situation (shown above the text, not selectable)"),
+            "rf_text_legend": _("The text learners select in"),
+            "rf_mark_help": _("Select words in a box of the text above, then press a button: the selection is "
+                              "marked with <flag id=\"...\"> and its feedback is added below. A flag must start and "
+                              "end where a sentence or a part of a sentence does (after . ! ? ; : or a comma)."),
+            "rf_scoring_help": _("Scoring: a red flag is spotted when a learner selects any part of it; every "
+                                 "other selection is a false alarm (the parts of one phrase count once). The score "
+                                 "is red flags spotted minus false alarms, never below 0, out of the number of red "
+                                 "flags."),
+            "rf_paragraphs_help": _("In a text or an advert, a blank line starts a new paragraph."),
+            "rf_mark_flag": _("Mark as red flag"),
+            "rf_mark_phrase": _("Mark as a phrase that is not a red flag"),
+            "rf_select_first": _("First select some words in a box of the text."),
+            "rf_marked": _("Marked as {id}. Write why in its feedback."),
+            "rf_feedbacks_legend": _("Feedback on each red flag and phrase"),
+            "rf_feedback_legend": _("Feedback for {id}"),
+            "rf_for_label": _("Id of the flag or phrase"),
+            "rf_for_help": _("The id written in <flag id=\"...\"> or <phrase id=\"...\"> in the text."),
+            "rf_source_label": _("Source (optional)"),
+            "rf_why_label": _("Why it is a red flag (or, for a phrase, why it is not)"),
         },
     }

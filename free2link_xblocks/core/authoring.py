@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from . import quiz as quiz_core
+from . import red_flags as red_flags_core
 from . import scenario as scenario_core
 from .content import Advert, Chat, RichText, append_markup, indent_structure
 from .graph import reachable
@@ -107,6 +108,34 @@ def quiz_to_form(quiz: quiz_core.Quiz) -> dict:
                         "feedback_missed": i.feedback_missed} for i in quiz.indicators],
         "explanation": quiz.explanation,
     }
+
+
+def red_flags_to_form(model: red_flags_core.RedFlags) -> dict:
+    """Red flags as the editor's JSON: the text keeps its <flag> and <phrase> marks inline, in the markup the
+    author selects in, one paragraph per blank-line-separated block (settings are separate fields of the block)."""
+    root = red_flags_core.red_flags_to_element(model)
+    text = []
+    for element in root.find("text"):
+        if element.tag == "p":
+            if text and text[-1]["kind"] == "text":
+                text[-1]["markup"] += "\n\n" + _inner_markup(element)
+            else:
+                text.append({"kind": "text", "markup": _inner_markup(element)})
+        elif element.tag == "advert":
+            text.append({"kind": "advert", "source": element.get("source", ""), "title": element.get("title", ""),
+                         "markup": "\n\n".join(_inner_markup(p) for p in element)})
+        else:
+            text.append({"kind": "chat", "platform": element.get("platform", ""), "messages": [
+                {"from": m.get("from", ""), "time": m.get("time", ""), "self": m.get("self") == "true",
+                 "markup": _inner_markup(m)} for m in element]})
+    return {"intro": parts_to_form(model.intro), "prompt": model.prompt, "text": text,
+            "feedback": [{"for": f.for_id, "strength": f.strength or "", "source": f.source, "feedback": f.markup}
+                         for f in model.feedback],
+            "explanation": model.explanation}
+
+
+def _inner_markup(element) -> str:
+    return (element.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in element)
 
 
 # --------------------------------------------------------------------------- form -> OLX element
@@ -351,6 +380,71 @@ def quiz_form_to_element(form) -> tuple:
     return root, reader
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_STARTS_WITH_P = re.compile(r"\s*<p[\s>/]")  # HTML paragraphs, not a paragraph starting with <phrase>
+
+
+def _in_paragraphs(part):
+    """Text typed without <p> in a text or an advert becomes paragraphs, one per blank-line-separated block."""
+    if not isinstance(part, dict) or part.get("kind") not in ("text", "advert"):
+        return part
+    markup = part.get("markup")
+    if not isinstance(markup, str) or not markup.strip() or _STARTS_WITH_P.match(markup):
+        return part
+    paragraphs = [block.strip() for block in _PARAGRAPH_BREAK.split(markup) if block.strip()]
+    return {**part, "markup": "".join(f"<p>{block}</p>" for block in paragraphs)}
+
+
+def _note_paragraphs(reader: _FormReader, text, parts) -> None:
+    """Tie each <p> a text part wrote to that part, so that a flag's problems show beside its paragraph."""
+    if not isinstance(parts, list):
+        return
+    children = iter(list(text))
+    child = next(children, None)
+    for index, part in enumerate(parts):
+        kind = part.get("kind") if isinstance(part, dict) else None
+        if kind in ("chat", "advert"):
+            child = next(children, None)
+            continue
+        while kind == "text" and child is not None and child.tag == "p":
+            reader.note(child, f"text.{index}")
+            child = next(children, None)
+
+
+def red_flags_form_to_element(form) -> tuple:
+    """The ``<f2l_red_flags>`` element the form describes, and the reader (problems, paths)."""
+    reader = _FormReader()
+    form = reader.fields(form, "", {"intro", "prompt", "text", "feedback", "explanation"})
+    root = etree.Element(red_flags_core.ROOT_TAG)
+    intro = etree.SubElement(root, "intro")
+    reader.parts(intro, form.get("intro"), "intro")
+    if not len(intro) and not (intro.text or "").strip():
+        root.remove(intro)
+    prompt = etree.SubElement(root, "prompt")
+    reader.markup(prompt, form.get("prompt"), "prompt")
+    if not len(prompt) and not prompt.text:
+        root.remove(prompt)
+    text = reader.note(etree.SubElement(root, "text"), "text")
+    parts = form.get("text")
+    reader.parts(text, [_in_paragraphs(p) for p in parts] if isinstance(parts, list) else parts, "text")
+    _note_paragraphs(reader, text, parts)
+    for index, item in enumerate(reader.items(form.get("feedback"), "feedback", MAX_INDICATORS)):
+        path = f"feedback.{index}"
+        item = reader.fields(item, path, {"for", "strength", "source", "feedback"})
+        element = reader.note(etree.SubElement(root, "feedback"), path)
+        element.set("for", reader.text(item.get("for"), f"{path}.for").strip())
+        reader.attribute(element, "strength", reader.text(item.get("strength"), f"{path}.strength"))
+        reader.attribute(element, "source", reader.text(item.get("source"), f"{path}.source"))
+        reader.markup(element, item.get("feedback"), f"{path}.feedback")
+    explanation = etree.SubElement(root, "explanation")
+    reader.markup(explanation, form.get("explanation"), "explanation")
+    if not len(explanation) and not explanation.text:
+        root.remove(explanation)
+    indent_structure(root, {red_flags_core.ROOT_TAG, "intro", "text", "chat"})
+    _own_lines(reader.paths)
+    return root, reader
+
+
 # --------------------------------------------------------------------------- problems -> form fields
 
 # Which field of an item a core problem is about, recognised by its message template. A
@@ -487,6 +581,10 @@ def check_scenario_form(form) -> Checked:
 
 def check_quiz_form(form) -> Checked:
     return check_form(form, quiz_form_to_element, quiz_core.parse_quiz_element)
+
+
+def check_red_flags_form(form) -> Checked:
+    return check_form(form, red_flags_form_to_element, red_flags_core.parse_red_flags_element)
 
 
 # --------------------------------------------------------------------------- the scenario at a glance

@@ -79,7 +79,9 @@ def parse_bool(value: str | None, default: bool, problems: list, what: str, line
     return default
 
 
-def _parse_chat(element, problems, node_id) -> Chat:
+def parse_chat(element, problems, node_id, read_message=None) -> Chat:
+    """A ``<chat>`` of ``<message from time self>``; ``read_message(element, sender, is_self, time)`` reads a
+    message's content another way (the red flags read theirs into selectable passages)."""
     messages = []
     for child in element:
         tag = local_name(child)
@@ -95,7 +97,9 @@ def _parse_chat(element, problems, node_id) -> Chat:
         if not sender:
             problems.append(Problem(N_("a chat <message> needs a from=\"...\" attribute"), {}, node_id, child.sourceline))
         is_self = parse_bool(child.get("self"), False, problems, "self", child.sourceline, node_id)
-        messages.append(Message(sender, sanitize_element_content(child), is_self, (child.get("time") or "").strip()))
+        time = (child.get("time") or "").strip()
+        messages.append(read_message(child, sender, is_self, time) if read_message else
+                        Message(sender, sanitize_element_content(child), is_self, time))
     if not messages:
         problems.append(Problem(N_("<chat> has no messages"), {}, node_id, element.sourceline))
     return Chat((element.get("platform") or "").strip(), tuple(messages))
@@ -128,7 +132,7 @@ def parse_parts(elements, problems: list, node_id: str | None, stop_tags=frozens
             continue
         if tag == "chat":
             flush()
-            parts.append(_parse_chat(element, problems, node_id))
+            parts.append(parse_chat(element, problems, node_id))
             if element.tail and element.tail.strip():
                 pending_text = element.tail
         elif tag == "advert":

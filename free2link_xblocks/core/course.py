@@ -21,13 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import quiz, scenario
-from .course_text import parse_html_fragment
+from . import quiz, red_flags, scenario
+from .course_text import INLINE_TAGS, parse_html_fragment
 from .markup import local_name, parse_xml
 from .problems import ERROR, N_, WARNING, ContentError, Problem
 from .safejson import JsonTooDeepError, loads
 
-BLOCK_VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element}
+BLOCK_VALIDATORS = {scenario.ROOT_TAG: scenario.parse_scenario_element, quiz.ROOT_TAG: quiz.parse_quiz_element,
+                    red_flags.ROOT_TAG: red_flags.parse_red_flags_element}
 OUR_BLOCK_TYPES = tuple(BLOCK_VALIDATORS)
 # Types every Open edX platform has without advanced settings (olxcleaner's known tags and the
 # core components), which therefore never need to be in ``advanced_modules``.
@@ -262,7 +263,7 @@ def _visit(course: Course, element, source: str, with_html: bool, chapter=None, 
     course.elements.append(Placed(source, element, chapter, sequential))
     if tag in BLOCK_VALIDATORS:
         model, problems = BLOCK_VALIDATORS[tag](element)
-        course.findings.extend(Finding(source, p) for p in problems)
+        course.findings.extend(Finding(source, p) for p in problems + blank_between_inline_problems(element))
         if tag == scenario.ROOT_TAG and not any(p.is_error for p in problems):
             graded = sequential is not None and sequential.get("graded", "").lower() == "true"
             checks = scenario.scenario_checks(model, pass_mark(course.grading), graded)
@@ -306,6 +307,30 @@ def _visit(course: Course, element, source: str, with_html: bool, chapter=None, 
         loaded = _read_xml(course, target)
         if loaded is not None:
             _visit(course, loaded, target, with_html, chapter, sequential, (*files, source), depth + 1)
+
+
+# ------------------------------------------------------------------ white space Open edX drops
+
+BLANK_DROPPED = N_("<{first}> and <{second}> are separated only by white space, which Open edX drops when it imports "
+                   "the course (\"{before}\" would run into \"{after}\"): put the space inside <{first}>")
+
+
+def blank_between_inline_problems(block) -> list[Problem]:
+    """Open edX reads OLX with ``remove_blank_text``: white space alone between two elements is dropped. Between two
+    inline elements of our blocks (``</em> <strong>``, ``</flag> <flag>``) the words then run together for
+    learners, and a red flag loses the clause boundary it was written on, so the block is not imported at all."""
+    problems = []
+    for element in block.iter():
+        following = element.getnext() if isinstance(element.tag, str) else None
+        if following is None or not isinstance(following.tag, str) or element.tail is None or element.tail.strip():
+            continue
+        first, second = local_name(element), local_name(following)
+        if first in INLINE_TAGS and second in INLINE_TAGS and "br" not in (first, second):
+            problems.append(Problem(BLANK_DROPPED, {"first": first, "second": second,
+                                                    "before": " ".join("".join(element.itertext()).split())[-20:],
+                                                    "after": " ".join("".join(following.itertext()).split())[:20]},
+                                    line=following.sourceline))
+    return problems
 
 
 # ------------------------------------------------------------------ course-wide checks

@@ -6,8 +6,8 @@ A unit is one of:
 
 * a translated attribute (``display_name``, ``title``, ...);
 * the whole content of a text element whose descendants are all inline (``<p>``, ``<li>``,
-  ``<label>``, ``<feedback>``...), inline markup included, so a translator can reorder a link
-  or an emphasis within the sentence;
+  ``<label>``, ``<feedback>``...), inline markup included, so a translator can reorder a link,
+  an emphasis or a red flag (``<flag id>``, ``<phrase id>``) within the sentence;
 * a bare text run of an element that also holds block children (CAPA's ``<choice>`` text
   before its ``<choicehint>``).
 
@@ -27,7 +27,9 @@ from .problems import N_, ContentError
 
 TRANSLATED_ATTRIBUTES = ("display_name", "title", "alt", "label", "source", "platform", "from", "format")
 INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "br", "cite", "code", "em", "i", "kbd", "mark", "q", "s",
-                         "small", "span", "strong", "sub", "sup", "time", "u"})
+                         "small", "span", "strong", "sub", "sup", "time", "u"}) | {"flag", "phrase"}
+# The red flags of an ``f2l_red_flags`` text: a translation keeps each one, with its id, exactly once.
+MARK_TAGS = frozenset({"flag", "phrase"})
 # Code, not prose: never offered for translation.
 SKIPPED_TAGS = frozenset({"script", "style", "pre", "wiki", "answer", "responseparam", "formulaequationinput",
                           "textline", "numericalresponse"})
@@ -109,6 +111,12 @@ def _markup_signature(fragment) -> Counter:
     return Counter((local_name(e), e.get("href", "")) for e in fragment.iterdescendants() if isinstance(e.tag, str))
 
 
+def _marks(fragment) -> Counter:
+    """The red flags and phrases of a unit by id: a translation keeps every one exactly once."""
+    # iterdescendants() filtered here: the platform's RestrictedElement cannot take several tags at once
+    return Counter((local_name(e), e.get("id", "")) for e in fragment.iterdescendants() if local_name(e) in MARK_TAGS)
+
+
 def apply_translation(unit: Unit, translation: str) -> None:
     """Write ``translation`` where ``unit`` came from; raise TranslationError if it does not fit."""
     element = unit.element
@@ -123,6 +131,9 @@ def apply_translation(unit: Unit, translation: str) -> None:
             fragment = parse_xml(f"<unit>{translation}</unit>", "translation")
         except ContentError as error:
             raise TranslationError(N_("the translation of {text} in {po} is not well-formed markup")) from error
+        if _marks(fragment) != _marks(element):
+            raise TranslationError(N_("the translation of {text} in {po} must keep each <flag id> and <phrase id> "
+                                      "of the original exactly once, with the same id"))
         if _markup_signature(fragment) != _markup_signature(element):
             raise TranslationError(N_("the translation of {text} in {po} must keep the inline markup and links of "
                                       "the original"))

@@ -154,11 +154,15 @@ def _render_run(text: str | None, elements, out: list[str]) -> None:
         _render(element, out)
 
 
-def sanitize_nodes(text: str | None, elements) -> str:
-    """Sanitise a run of mixed content: leading text then a sequence of elements (with tails)."""
+def sanitize_nodes(text: str | None, elements, strip: bool = True) -> str:
+    """Sanitise a run of mixed content: leading text then a sequence of elements (with tails).
+
+    ``strip=False`` keeps the white space at the run's edges, for a run that is one piece of a paragraph.
+    """
     out: list[str] = []
     _render_run(text, list(elements), out)
-    return "".join(out).strip()
+    joined = "".join(out)
+    return joined.strip() if strip else joined
 
 
 def sanitize_element_content(element) -> str:

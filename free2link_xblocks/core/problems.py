@@ -18,7 +18,8 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name for gettext_n
 
 
 # How a problem names the part of the content it is about.
-NODE_KINDS = {"step": N_("step {id}"), "end": N_("end {id}"), "indicator": N_("indicator {id}")}
+NODE_KINDS = {"step": N_("step {id}"), "end": N_("end {id}"), "indicator": N_("indicator {id}"),
+              "flag": N_("flag {id}")}
 
 
 @dataclass(frozen=True)

@@ -47,11 +47,6 @@ def ui_text(t) -> dict:
             "left_out": _("Correctly left out: it is not present in this case."),
             "false_alarm": _("You ticked it, but it is not present in this case."),
         },
-        "strength": {
-            "strong": _("Strong indicator"),
-            "medium": _("Medium indicator"),
-            "weak": _("Weak indicator"),
-        },
         "settings": {
             "display_name": (_("Display name"), _("The title learners see above the quiz.")),
             "weight": (_("Weight"), _("How many points this quiz is worth in the course grade.")),

@@ -168,6 +168,15 @@ def _blocks(tables, data, text) -> str:
     return _section("blocks", text["blocks"], table_html(tables["blocks"], text))
 
 
+def _red_flags(tables, data, text) -> str:
+    """The red-flag exercises and the red flags the class missed; nothing when the input has no such exercise."""
+    if not data.red_flags:
+        return ""
+    missed = _ranked(tables, "missed_red_flags", text["missed_flags"], text["missed_flags_chart"], "no_missed_flags",
+                     text)
+    return _section("red_flags", text["red_flags_section"], table_html(tables["red_flags"], text)) + missed
+
+
 def _inputs(data, text, problem_lines, more_text, csv_files) -> str:
     shown = list(itertools.islice(problem_lines, MAX_PROBLEMS_SHOWN))
     if shown:
@@ -195,13 +204,17 @@ def render(tables: dict, data, text: dict, language: str, date: str, notes: list
         _matrix(tables, data, text), _timeline(tables, data, text), _blocks(tables, data, text),
         _ranked(tables, "missed_indicators", text["missed"], text["missed_chart"], "no_missed", text),
         _ranked(tables, "harmful_choices", text["harmful"], text["harmful_chart"], "no_harmful", text),
+        _red_flags(tables, data, text),
         _inputs(data, text, problem_lines, more_text, csv_files),
     ]
     contents = [("summary", text["summary"]), ("funnel", text["funnel"]),
                 ("groups", text["groups"]),
                 ("matrix", text["matrix"]), *([("timeline", text["timeline"])] if data.timeline else []),
                 ("blocks", text["blocks"]), ("missed_indicators", text["missed"]),
-                ("harmful_choices", text["harmful"]), ("problems", text["problems"]), ("files", text["files"])]
+                ("harmful_choices", text["harmful"]),
+                *([("red_flags", text["red_flags_section"]), ("missed_red_flags", text["missed_flags"])]
+                  if data.red_flags else []),
+                ("problems", text["problems"]), ("files", text["files"])]
     nav = "".join(f'<li><a href="#{anchor}">{escape(label)}</a></li>' for anchor, label in contents)
     return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

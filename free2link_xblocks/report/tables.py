@@ -72,7 +72,24 @@ def build_tables(data: ReportData, text: dict, identities: Identities) -> dict[s
     tables["harmful_choices"] = _ranked(data.harmful, "harmful_choices", text["harmful_caption"],
                                         [text["choice"], text["scenario_column"], text["taken_by"], text["finished"],
                                          text["share"]], text)
+    if data.red_flags:
+        tables.update(_red_flag_tables(data, text))
     return tables
+
+
+def _red_flag_tables(data: ReportData, text: dict) -> dict[str, Table]:
+    """Per red-flags exercise the class's means, and the red flags the class missed (only when there are any)."""
+    def mean(value):
+        return None if value is None else round(value, 1)
+
+    exercises = Table("red_flags", text["red_flags_caption"],
+                      [text["exercise"], text["answered"], text["mean_spotted"], text["mean_missed"],
+                       text["mean_false_alarms"]], [TEXT, COUNT, COUNT, COUNT, COUNT],
+                      [[row.title, row.answered, mean(row.spotted), mean(row.missed), mean(row.false_alarms)]
+                       for row in data.red_flags])
+    missed = _ranked(data.missed_flags, "missed_red_flags", text["missed_flags_caption"],
+                     [text["red_flag"], text["exercise"], text["missed_by"], text["answered"], text["share"]], text)
+    return {"red_flags": exercises, "missed_red_flags": missed}
 
 
 def _summary(data: ReportData, text: dict) -> Table:

@@ -119,6 +119,21 @@ def report_text(t) -> dict:
         "finished": _("Learners who finished"),
         "no_harmful": _("No harmful choice in the input."),
         "top_note": _("The {count} most frequent are shown; {file} has them all."),
+        # red flags
+        "red_flags": _("Red-flag exercise"),
+        "red_flags_section": _("Red-flag exercises"),
+        "red_flags_caption": _("Each red-flag exercise: how many red flags learners spotted and missed, and how "
+                               "many phrases they selected wrongly (false alarms), on average over their last "
+                               "answers"),
+        "exercise": _("Exercise"),
+        "mean_spotted": _("Red flags spotted (average)"),
+        "mean_missed": _("Red flags missed (average)"),
+        "mean_false_alarms": _("False alarms (average)"),
+        "missed_flags": _("Red flags the class missed"),
+        "missed_flags_caption": _("Red flags in a text that learners did not select, in their last answer"),
+        "missed_flags_chart": _("Red flags most often missed: share of learners who answered"),
+        "red_flag": _("Red flag"),
+        "no_missed_flags": _("No missed red flag in the input."),
         # input
         "problems": _("Problems with the input"),
         "problems_intro": _("These files or lines could not be used, or were read with care; everything else is "

@@ -82,6 +82,24 @@ def play_scenario_to_an_end(client, block, page: str, choose=first_then_last, li
     raise AssertionError("no end reached")
 
 
+RED_FLAGS_FORM = re.compile(r'<form class="f2l-rf__form" data-version="([^"]*)"')
+UNIT = re.compile(r'class="f2l-unit"[^>]*data-unit="(\d+)"')
+
+
+def red_flags_units(block_part: str) -> list[int]:
+    """The numbers of the clauses a learner can select, as the page shows them (nothing says which are flags)."""
+    return [int(n) for n in UNIT.findall(block_part)]
+
+
+def select_red_flags(client, block, page: str, selected: list[int]) -> tuple:
+    """Submit a selection of clauses as the red flags' JavaScript does: the numbers, the text's version (from
+    the form) and the action token. Returns (status, answer)."""
+    part = block_html(page, block.location)
+    version = html.unescape(RED_FLAGS_FORM.search(part).group(1))
+    return post(client, block.location, "submit", {"selected": selected, "version": version,
+                                                    "seq": action_token(part)})
+
+
 def answer_quiz(client, block, page: str, ticks: int) -> dict:
     """Tick the first ``ticks`` indicators as shown and submit."""
     part = block_html(page, block.location)

@@ -10,7 +10,7 @@ import django
 LANGUAGES = ("en", "it", "el", "pl")
 # The LMS's language codes for our course languages (its LANGUAGES lists Italian as it-it).
 PREF_LANG = {"en": "en", "it": "it-it", "el": "el", "pl": "pl"}
-OUR_TYPES = ("f2l_scenario", "f2l_indicator_quiz")
+OUR_TYPES = ("f2l_scenario", "f2l_indicator_quiz", "f2l_red_flags")
 RESOURCE_URL = re.compile(r"""/static/(xblock/resources/[^'"?#\s\\]+)""")
 
 _STATE = {}

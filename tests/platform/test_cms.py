@@ -82,3 +82,4 @@ def test_studio_unit_page_shows_an_overview_not_the_learner_view(runs, staff, bl
     html = json.loads(response.content)["html"]
     assert 'lang="el"' in html
     assert "f2l-choices__input" not in html and "f2l-quiz__form" not in html  # not the learner's form
+    assert "f2l-rf__form" not in html and 'data-unit="' not in html

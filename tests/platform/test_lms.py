@@ -18,11 +18,12 @@ import platform_env
 import pytest
 from django.apps import apps
 from django.contrib.staticfiles.utils import get_files
-from learner import answer_quiz, block_html, play_scenario_to_an_end, post, unit_url
+from learner import answer_quiz, block_html, play_scenario_to_an_end, post, red_flags_units, select_red_flags, unit_url
 from platform_env import LANGUAGES, OUR_TYPES, RESOURCE_URL
 
 # A string each block shows on its first screen, to tell the interface language.
-FIRST_SCREEN_TEXT = {"f2l_scenario": "What do you do?", "f2l_indicator_quiz": "Submit my answer"}
+FIRST_SCREEN_TEXT = {"f2l_scenario": "What do you do?", "f2l_indicator_quiz": "Submit my answer",
+                     "f2l_red_flags": "Submit my answer"}
 
 
 def interface(lang):
@@ -207,6 +208,111 @@ def test_a_learner_cannot_call_studio_handlers_in_the_lms(runs, handler):
         assert getattr(after, block.content_field) == before and after.display_name != "Hacked"
 
 
+# ---------------------------------------------------------------------------------- red flags (issue 18)
+
+def red_flags_block(course, block_id):
+    from xmodule.modulestore.django import modulestore
+
+    return modulestore().get_item(course.id.make_usage_key("f2l_red_flags", block_id))
+
+
+@pytest.fixture(scope="module")
+def flaggers(runs):
+    """In every run, a learner who answered the graded red flags of the final assessment: every clause of the
+    first two flags, and one clause that is no flag (a false alarm): 2 spotted - 1 = 1 point."""
+    answered = {}
+    for lang, course in runs.items():
+        sequential, blocks = final_assessment(course)
+        block = blocks["f2l_red_flags"]
+        user = platform_env.make_user(f"flagger_{lang}", lang=lang, enroll=[course.id])
+        client = platform_env.client_for(user)
+        unit = block.get_parent().location
+        page = client.get(unit_url(unit)).content.decode()
+        shown = red_flags_units(block_html(page, block.location))
+        model = block.model
+        flagged = {i for flag in model.flags for i in flag.units}
+        selected = [*model.flags[0].units, *model.flags[1].units, next(i for i in shown if i not in flagged)]
+        completion_before = completion(user, block.location)
+        status, answer = select_red_flags(client, block, page, selected)
+        answered[lang] = {"course": course, "sequential": sequential, "block": block, "user": user, "shown": shown,
+                          "selected": selected, "status": status, "answer": answer,
+                          "completion_before": completion_before}
+    return answered
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_red_flags_submit_through_the_lms_sets_state_grade_and_completion(flaggers, lang):
+    from lms.djangoapps.grades.api import CourseGradeFactory
+    from lms.djangoapps.grades.models import PersistentSubsectionGrade
+
+    run = flaggers[lang]
+    user, block, course = run["user"], run["block"], run["course"]
+    assert run["shown"] == list(range(len(block.model.units)))  # every clause selectable, numbered in order
+    assert run["status"] == 200, run["answer"]
+    assert "f2l-unit--spotted" in run["answer"]["html"] and "f2l-unit--missed" in run["answer"]["html"]
+    # completion: none on view, complete once answered
+    assert run["completion_before"] in (None, 0.0)
+    assert completion(user, block.location) == 1.0
+    # StudentModule: the score the block computed (spotted - false alarms), kept with the selection
+    row = student_module(user, block.location)
+    state = json.loads(row.state)
+    assert (row.grade, row.max_grade) == (1, len(block.model.flags)) and len(block.model.flags) >= 4
+    assert state["attempts"] == 1 and sorted(state["selected"]) == sorted(run["selected"])
+    # the graded subsection (the final assessment) and the course grade include it
+    subsection = PersistentSubsectionGrade.objects.get(user_id=user.id, usage_key=run["sequential"].location)
+    earned = block.weight * row.grade / row.max_grade
+    assert subsection.earned_graded == pytest.approx(earned)
+    course_grade = CourseGradeFactory().read(user, course)
+    expected = grader_weight(course, run["sequential"].format) * earned / subsection.possible_graded
+    assert course_grade.percent == pytest.approx(expected, abs=0.01) and course_grade.percent > 0
+
+
+def test_a_red_flags_answer_that_is_not_a_selection_is_refused_and_changes_nothing(flaggers):
+    run = flaggers["en"]
+    client = platform_env.client_for(run["user"])
+    before = student_module(run["user"], run["block"].location).state
+    valid = {"version": run["block"].version, "seq": run["answer"]["seq"]}
+    for payload in ({**valid, "selected": "everything"}, {**valid, "selected": [10_000]}, {**valid, "selected": []},
+                    {"selected": run["selected"]}, b"\xff not json"):
+        status, _answer = post(client, run["block"].location, "submit", payload)
+        assert status == 400, payload
+    assert student_module(run["user"], run["block"].location).state == before
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_practice_red_flags_exercise_completes_without_counting_towards_the_grade(runs, lang):
+    from lms.djangoapps.grades.api import CourseGradeFactory
+
+    course = runs[lang]
+    block = red_flags_block(course, "m2_hotel_job_flags")
+    user = platform_env.make_user(f"practice_flagger_{lang}", lang=lang, enroll=[course.id])
+    client = platform_env.client_for(user)
+    page = client.get(unit_url(block.get_parent().location)).content.decode()
+    everything = red_flags_units(block_html(page, block.location))
+    status, answer = select_red_flags(client, block, page, everything)
+    assert status == 200, answer
+    assert completion(user, block.location) == 1.0
+    row = student_module(user, block.location)
+    assert row.grade == 0 and row.max_grade == len(block.model.flags)  # selecting everything earns nothing
+    assert CourseGradeFactory().read(user, course).percent == 0
+
+
+def test_a_learner_cannot_call_the_red_flags_studio_handlers(runs):
+    from xmodule.modulestore.django import modulestore
+
+    course = runs["en"]
+    learner = platform_env.make_user("rf_intruder", enroll=[course.id])
+    client = platform_env.client_for(learner)
+    for block in [b for b in platform_env.our_blocks(course.id) if b.category == "f2l_red_flags"]:
+        before = block.red_flags_xml
+        payload = platform_env.editor_payload(block, display_name="Hacked", max_attempts=99)
+        for handler in ("studio_submit", "studio_validate", "studio_preview"):
+            status, answer = post(client, block.location, handler, payload)
+            assert status == 403, (block.location, handler, status, answer)
+        after = modulestore().get_item(block.location)
+        assert after.red_flags_xml == before and after.display_name != "Hacked"
+
+
 # ---------------------------------------------------------------------------------- instructor reports
 
 REPORTS = {"grades": "calculate_grades_csv", "problem-grades": "problem_grade_report",
@@ -233,7 +339,7 @@ def generate_reports(client, course, folder: Path) -> dict:
     return files
 
 
-def test_platform_instructor_reports_feed_free2link_report(players, runs, tmp_path):
+def test_platform_instructor_reports_feed_free2link_report(players, flaggers, runs, tmp_path):
     staff = platform_env.make_user("trainer", staff=True)
     client = platform_env.client_for(staff)
     exports = {lang: generate_reports(client, runs[lang], tmp_path) for lang in LANGUAGES}
@@ -271,6 +377,17 @@ def test_platform_instructor_reports_feed_free2link_report(players, runs, tmp_pa
     played = 2 * len(LANGUAGES)
     assert len(learners) >= played, learners
     assert "player_en" not in (out / "report.html").read_text(encoding="utf-8")  # pseudonymised
+    # the red flags of the final assessment: one learner a run, each 2 flags spotted and 1 false alarm
+    with open(out / "red_flags.csv", newline="", encoding="utf-8-sig") as handle:
+        exercises = {row["Exercise"]: row for row in csv.DictReader(handle)}
+    final = exercises[flaggers["en"]["block"].display_name]
+    assert (final["Learners who answered"], final["Red flags spotted (average)"],
+            final["False alarms (average)"]) == (str(len(LANGUAGES)), "2.0", "1.0")
+    assert float(final["Red flags missed (average)"]) == len(flaggers["en"]["block"].model.flags) - 2
+    with open(out / "missed_red_flags.csv", newline="", encoding="utf-8-sig") as handle:
+        missed = {row["Red flag"]: row for row in csv.DictReader(handle)}
+    third = flaggers["en"]["block"].model.flags[2]
+    assert missed[third.text]["Missed by"] == str(len(LANGUAGES))  # named in English, counted across the runs
 
 
 # ---------------------------------------------------------------------------------- Open edX conventions
@@ -303,6 +420,8 @@ def test_mobile_clients_get_student_view_data_without_the_answer_key(runs, playe
         text = json.dumps(data)
         if block["type"] == "f2l_indicator_quiz":
             assert data["indicators"] and '"present"' not in text and "strength" not in text, block["id"]
+        elif block["type"] == "f2l_red_flags":
+            assert "<flag" not in text and "strength" not in text and '"owner"' not in text, block["id"]
         else:
             assert "points" not in text and '"quality"' not in text, block["id"]
 
@@ -346,6 +465,8 @@ def test_course_search_indexes_the_situation_not_the_feedback(runs):
         assert content["display_name"] == block.display_name and len(text) > 100, block.location
         if block.category == "f2l_scenario":
             feedback = [c.feedback for s in block.scenario.steps for c in s.choices]
+        elif block.category == "f2l_red_flags":
+            feedback = [f.markup for f in block.model.feedback]
         else:
             feedback = [f for i in block.quiz.indicators for f in (i.feedback, i.feedback_selected, i.feedback_missed)]
         for item in filter(None, feedback):

@@ -35,7 +35,8 @@ from ..problems import Problem
 UNKNOWN, NOT_STARTED, STARTED, COMPLETED, NOT_AVAILABLE = range(5)
 
 SUBSECTION, PROBLEM, SCENARIO, QUIZ = "subsection", "problem", "scenario", "quiz"
-BLOCK_TYPES = {"f2l_scenario": SCENARIO, "f2l_indicator_quiz": QUIZ}
+RED_FLAGS = "red_flags"
+BLOCK_TYPES = {"f2l_scenario": SCENARIO, "f2l_indicator_quiz": QUIZ, "f2l_red_flags": RED_FLAGS}
 
 # Events: what one row says about one learner (see the readers and summary.replay).
 GRADE_EVENT, RESPONSE_EVENT, ROSTER_EVENT = 0, 1, 2
@@ -128,6 +129,10 @@ class BlockStats:
     answered: int = 0  # learners whose missed indicators / harmful choices were counted
     counts: dict = field(default_factory=dict)  # indicator or choice key -> learners
     labels: dict = field(default_factory=dict)  # key -> readable label (first seen)
+    # red flags: over the learners counted, flags spotted, flags missed and false alarms in their last answer
+    spotted: int = 0
+    missed: int = 0
+    false_alarms: int = 0
 
     def add_score(self, best: float | None, possible: float | None) -> None:
         if best is not None and possible:
@@ -135,11 +140,21 @@ class BlockStats:
             self.scored += 1
 
     def count(self, pairs) -> None:
+        if self.kind == RED_FLAGS:
+            pairs = self._count_flags(*pairs)
         self.answered += 1
         for key, label in pairs:
             self.counts[key] = self.counts.get(key, 0) + 1
             if label and key not in self.labels:
                 self.labels[key] = label
+
+    def _count_flags(self, missed, spotted: int, false_alarms: int):
+        """A red-flags answer is ``(missed flags' (id, label) pairs, spotted, false alarms)``: the missed flags
+        are ranked like missed indicators, and the three totals give the class's means."""
+        self.spotted += spotted
+        self.missed += len(missed)
+        self.false_alarms += false_alarms
+        return missed
 
 
 @dataclass

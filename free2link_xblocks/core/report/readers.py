@@ -37,6 +37,7 @@ from .model import (
     NOT_STARTED,
     PROBLEM,
     QUIZ,
+    RED_FLAGS,
     RESPONSE_EVENT,
     ROSTER_EVENT,
     SCENARIO,
@@ -68,6 +69,8 @@ ATTEMPTS, BEST, MAX = "attempts", "best score", "max score"
 SCENARIO_COLUMNS = ("completed", "last path", "harmful choices in last path", "harmful choice ids", "current path",
                     "current step", "last outcome")
 QUIZ_COLUMNS = ("last answer correct", "missed ids", "missed indicators", "ticked ids", "last score")
+# The red flags' own columns ("Missed ids" and "Last score" they share with the quiz).
+RED_FLAGS_COLUMNS = ("spotted ids", "spotted red flags", "missed red flags", "false alarm count")
 
 # ---------------------------------------------------------------------------------------------- values
 
@@ -689,10 +692,9 @@ class _ResponseColumns:
         if self.block_key is None and self.location is None:
             _require(table, RESPONSES, "block_key")
         self.title, self.state = table.column("title"), table.column("state")
-        self.present = {name for name in (ATTEMPTS, BEST, MAX) + SCENARIO_COLUMNS + QUIZ_COLUMNS
-                        if table.column(name) is not None}
-        position = {name: self.empty if table.column(name) is None else table.column(name)
-                    for name in (ATTEMPTS, BEST, MAX) + SCENARIO_COLUMNS + QUIZ_COLUMNS}
+        names = (ATTEMPTS, BEST, MAX) + SCENARIO_COLUMNS + QUIZ_COLUMNS + RED_FLAGS_COLUMNS
+        self.present = {name for name in names if table.column(name) is not None}
+        position = {name: self.empty if table.column(name) is None else table.column(name) for name in names}
         self.position = position
         self.attempts, self.best, self.max = position[ATTEMPTS], position[BEST], position[MAX]
         self.completed, self.current_path = position["completed"], position["current path"]
@@ -700,7 +702,9 @@ class _ResponseColumns:
         self.missed_ids, self.missed_labels = position["missed ids"], position["missed indicators"]
         self.counts_harmful = bool({"harmful choice ids", "harmful choices in last path"} & self.present)
         self.counts_missed = bool({"missed ids", "missed indicators"} & self.present)
-        self.ours = any(name in self.present for name in SCENARIO_COLUMNS + QUIZ_COLUMNS)
+        self.counts_flags = bool({"missed ids", "missed red flags"} & self.present
+                                 and set(RED_FLAGS_COLUMNS) & self.present)
+        self.ours = any(name in self.present for name in SCENARIO_COLUMNS + QUIZ_COLUMNS + RED_FLAGS_COLUMNS)
         if not self.ours and self.state is None:
             raise UnusableFile(Problem(N_("neither the columns of our blocks' reports (for example \"Completed\", "
                                           "\"Missed ids\") nor \"state\" are in this file; the file was skipped")))
@@ -761,6 +765,8 @@ def read_responses(table: CsvFile, aggregator: Aggregator, **_options) -> None:
 
 
 def _kind_from_columns(columns: _ResponseColumns, fields) -> str | None:
+    if any(fields[columns.position[name]].strip() for name in RED_FLAGS_COLUMNS):
+        return RED_FLAGS
     if any(fields[columns.position[name]].strip() for name in QUIZ_COLUMNS):
         return QUIZ
     if any(fields[columns.position[name]].strip() for name in SCENARIO_COLUMNS):
@@ -818,7 +824,27 @@ def _response_event(table, line, columns, fields, key, username, kind, item, sta
             pairs = columns.paired(fields[columns.harmful_ids], fields[columns.harmful_labels])
         elif kind == QUIZ and columns.counts_missed:
             pairs = columns.paired(fields[columns.missed_ids], fields[columns.missed_labels])
+        elif kind == RED_FLAGS and columns.counts_flags:
+            pairs = _flag_tally(table, line, columns, fields)
     return (RESPONSE_EVENT, key, username, order, item.index, status, stats.index, completed, best, maximum, pairs)
+
+
+def _flag_tally(table, line, columns, fields) -> tuple:
+    """A red-flags answer as BlockStats.count takes it: ``(missed flags' (id, label) pairs, spotted, false
+    alarms)``, from the block's report columns ("Missed ids" with "Missed red flags", "Spotted ids",
+    "False alarm count")."""
+    position = columns.position
+    missed = columns.paired(fields[position["missed ids"]], fields[position["missed red flags"]])
+    spotted_ids = fields[position["spotted ids"]].split()
+    spotted = len(spotted_ids) if spotted_ids else len(
+        [label for label in fields[position["spotted red flags"]].split(LIST_SEPARATOR) if label.strip()])
+    text = fields[position["false alarm count"]].strip()
+    alarms = number(text) if text else 0
+    if alarms is None or alarms < 0 or alarms != int(alarms):
+        table.problem(line, N_("column \"{column}\" is not a number; that value was left out"),
+                      column=table.columns[position["false alarm count"]])
+        alarms = 0
+    return missed, spotted, int(alarms)
 
 
 def _state(table, line, columns, fields) -> dict:

@@ -26,6 +26,7 @@ from .model import (
     NOT_STARTED,
     PROBLEM,
     QUIZ,
+    RED_FLAGS,
     RESPONSE_EVENT,
     SCENARIO,
     STARTED,
@@ -100,6 +101,18 @@ class BlockRow:
 
 
 @dataclass
+class RedFlagsRow:
+    """One red-flags exercise: how many learners answered, and their last answers' mean flags spotted and
+    missed and mean false alarms."""
+
+    title: str
+    answered: int
+    spotted: float | None
+    missed: float | None
+    false_alarms: float | None
+
+
+@dataclass
 class ReportData:
     learners: LearnerRows
     modules: list[str]
@@ -117,6 +130,8 @@ class ReportData:
     figures: dict = field(default_factory=dict)
     spill: object = None  # the temporary folder the learners' rows and the problems wait in
     timeline: list = field(default_factory=list)  # completion per module per date (see _timeline)
+    red_flags: list = field(default_factory=list)  # RedFlagsRow per red-flags exercise
+    missed_flags: list = field(default_factory=list)  # Ranked: the red flags the class missed
 
     def close(self) -> None:
         if self.spill is not None:
@@ -268,6 +283,7 @@ def summarise(aggregator: Aggregator, pass_mark: float | None = None,
     data.spill = aggregator.spill
     totals.finish(data, pass_rule)
     data.timeline = _timeline(aggregator, layout, len(names))
+    data.red_flags, data.missed_flags = _red_flag_rows(aggregator), _ranked(aggregator, RED_FLAGS)
     return data
 
 
@@ -728,6 +744,16 @@ def _blocks(aggregator: Aggregator) -> list[BlockRow]:
     return [BlockRow(stats.kind, stats.title, stats.opened, stats.completed,
                      stats.score_sum / stats.scored if stats.scored else None)
             for stats in aggregator.blocks.values()]
+
+
+def _red_flag_rows(aggregator: Aggregator) -> list[RedFlagsRow]:
+    rows = []
+    for stats in aggregator.blocks.values():
+        if stats.kind == RED_FLAGS:
+            answered = stats.answered
+            rows.append(RedFlagsRow(stats.title, answered, *(value / answered if answered else None for value in (
+                stats.spotted, stats.missed, stats.false_alarms))))
+    return rows
 
 
 def _ranked(aggregator: Aggregator, kind: str) -> list[Ranked]:

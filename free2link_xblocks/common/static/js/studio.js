@@ -9,6 +9,8 @@ function Free2LinkStudio(runtime, element, args) {
   var data = JSON.parse(document.getElementById(uid + "-studio-data").textContent);
   var M = data.messages;
   var isScenario = data.kind === "f2l_scenario";
+  var isRedFlags = data.kind === "f2l_red_flags";
+  var lastText = null; // the text box of the red flags' text that the author last selected in
   var form = root.querySelector("form");
   var editor = root.querySelector("[data-editor]");
   var outline = root.querySelector("[data-outline]");
@@ -54,7 +56,7 @@ function Free2LinkStudio(runtime, element, args) {
 
   /* A long list opens folded, so that the form is a list of titles to open one by one. */
   function foldLongLists() {
-    var list = isScenario ? state.nodes : state.indicators;
+    var list = isScenario ? state.nodes : (isRedFlags ? state.feedback : state.indicators);
     if (collapsed && list.length > 3) { list.forEach(function (item) { collapsed.add(item); }); }
   }
 
@@ -393,9 +395,66 @@ function Free2LinkStudio(runtime, element, args) {
             field("explanation", M.explanation_label, "textarea", state.explanation, {rows: 4, help: M.markup_help})];
   }
 
+  /* Red flags: the text keeps its <flag> marks inline; selecting words in a text box and pressing "Mark as
+     red flag" wraps them in a new flag and adds its feedback below (the server checks the edges). */
+  function drawRedFlags() {
+    var feedback = state.feedback.map(function (entry, i) {
+      var path = "feedback." + i;
+      return item(path, format(M.rf_feedback_legend, {id: entry["for"]}), i, state.feedback.length, [
+        field(path + ".for", M.rf_for_label, "text", entry["for"], {help: M.rf_for_help}),
+        field(path + ".strength", M.strength_label, "select", entry.strength,
+              {options: labelled(data.labels.strength, M.not_rated)}),
+        field(path + ".source", M.rf_source_label, "text", entry.source),
+        field(path + ".feedback", M.rf_why_label, "textarea", entry.feedback, {rows: 3, help: M.markup_help})
+      ], "f2l-item--feedback", entry, entry["for"]);
+    });
+    var marker = el("div", {"class": "f2l-studio__marker", role: "group", "aria-labelledby": uid + "-mark-help"}, [
+      el("p", {"class": "f2l-studio__help", id: uid + "-mark-help", text: M.rf_mark_help}),
+      el("p", {"class": "f2l-studio__help", text: M.rf_paragraphs_help}),
+      el("p", {"class": "f2l-studio__help", text: M.rf_scoring_help}),
+      el("button", {type: "button", "class": "f2l-button f2l-button--primary", "data-action": "mark",
+                    "data-mark": "flag", text: M.rf_mark_flag}),
+      el("button", {type: "button", "class": "f2l-button", "data-action": "mark", "data-mark": "phrase",
+                    text: M.rf_mark_phrase})]);
+    return [parts("intro", state.intro, M.rf_intro_legend),
+            field("prompt", M.prompt_label, "text", state.prompt),
+            parts("text", state.text, M.rf_text_legend), marker,
+            listBox("feedback", feedback, [], M.rf_feedbacks_legend),
+            field("explanation", M.explanation_label, "textarea", state.explanation, {rows: 4, help: M.markup_help})];
+  }
+
+  /* Wrap the words selected in the last text box used in <flag id="flagN"> (or <phrase>), add its feedback. */
+  function markSelection(kind) {
+    var box = lastText && editor.contains(lastText) ? lastText : null;
+    var start = box ? box.selectionStart : 0;
+    var end = box ? box.selectionEnd : 0;
+    var value = box ? box.value : "";
+    while (start < end && /\s/.test(value.charAt(start))) { start++; }
+    while (end > start && /\s/.test(value.charAt(end - 1))) { end--; }
+    if (start === end) {
+      say(M.rf_select_first);
+      if (box) { box.focus(); }
+      return;
+    }
+    var taken = state.feedback.map(function (entry) { return entry["for"]; });
+    JSON.stringify(state.text).replace(/<(?:flag|phrase) id=\\"([^"\\]*)\\"/g, function (all, used) {
+      taken.push(used);
+      return all;
+    });
+    var id = unusedId(kind, taken);
+    box.value = value.slice(0, start) + "<" + kind + " id=\"" + id + "\">" + value.slice(start, end) + "</" + kind +
+      ">" + value.slice(end);
+    setValue(box);
+    state.feedback.push({"for": id, strength: "", source: "", feedback: ""});
+    changed(format(M.rf_marked, {id: id}));
+    focusPath("feedback." + (state.feedback.length - 1) + ".feedback", true);
+  }
+
   function draw() {
     editor.innerHTML = "";
-    (isScenario ? drawScenario() : drawQuiz()).forEach(function (node) { editor.appendChild(node); });
+    (isScenario ? drawScenario() : (isRedFlags ? drawRedFlags() : drawQuiz())).forEach(function (node) {
+      editor.appendChild(node);
+    });
     showProblems(lastProblems, false);
   }
 
@@ -445,6 +504,10 @@ function Free2LinkStudio(runtime, element, args) {
     var action = button.getAttribute("data-action");
     if (action === "toggle") {
       setFolded(button.closest(".f2l-item"), button.getAttribute("aria-expanded") === "true");
+      return;
+    }
+    if (action === "mark") {
+      markSelection(button.getAttribute("data-mark"));
       return;
     }
     if (action === "add") {
@@ -850,6 +913,9 @@ function Free2LinkStudio(runtime, element, args) {
   }
   form.addEventListener("focusin", function (event) {
     var select = event.target;
+    if (/^text\.\d+\.(markup|messages\.\d+\.markup)$/.test(select.getAttribute("data-path") || "")) {
+      lastText = select;
+    }
     if (select.getAttribute("data-kind") === "target" && !select.hasAttribute("data-filled")) {
       fillSelect(select, targetOptions(select.value), select.value);
       select.setAttribute("data-filled", "");
