@@ -14,7 +14,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
-from xblock.scorable import ScorableXBlockMixin
 
 from .common.actions import learner_action
 from .common.answered import AnsweredBlockMixin
@@ -64,7 +63,7 @@ _TICKED = {True: (SafeString(" checked"), SafeString(" f2l-marking__box--ticked"
 MAX_KEPT_ANSWERS = 20
 
 
-class IndicatorQuizBlock(QuizConventions, AnsweredBlockMixin, ScorableXBlockMixin, Free2LinkBlock):
+class IndicatorQuizBlock(QuizConventions, AnsweredBlockMixin, Free2LinkBlock):
     """A short case and a list of candidate indicators: tick those present, then learn why."""
 
     block_package = "free2link_xblocks.indicator_quiz"  # its templates/, static/ and workbench/

@@ -15,7 +15,6 @@ from html import escape
 from django.utils.safestring import mark_safe
 from xblock.core import XBlock
 from xblock.fields import Dict, Float, Integer, List, Scope, String
-from xblock.scorable import ScorableXBlockMixin
 
 from .common.actions import learner_action
 from .common.answered import AnsweredBlockMixin
@@ -64,7 +63,7 @@ def unit_html(index: int, markup: str, mark: dict | None, uid: str) -> str:
     return out
 
 
-class RedFlagsBlock(RedFlagsConventions, AnsweredBlockMixin, ScorableXBlockMixin, Free2LinkBlock):
+class RedFlagsBlock(RedFlagsConventions, AnsweredBlockMixin, Free2LinkBlock):
     """A text to read; the learner selects the red flags in it, then learns which they spotted and why."""
 
     block_package = "free2link_xblocks.red_flags"  # its templates/, static/ and workbench/

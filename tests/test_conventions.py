@@ -8,8 +8,9 @@ import re
 
 import pytest
 from lxml import etree
-from xblock.core import XBlock
+from xblock.core import XBlock, XBlockMixin
 from xblock.fields import Scope, String
+from xblock.runtime import Mixologist
 
 from free2link_xblocks.core.scenario import load_scenario, scenario_to_element
 
@@ -263,3 +264,27 @@ def test_student_view_data_is_the_same_for_every_learner(runtime, xml, action, p
     text = as_json(before)
     for hidden in ('"present"', "strength", '"feedback"', '"points"', '"next"', "harmful", '"attempts"'):
         assert hidden not in text, hidden
+
+
+# ------------------------------------------------------------------ the LMS's own mixins
+
+
+class _PlatformMixin(XBlockMixin):
+    """What the LMS's XModuleMixin says of every block it mixes into (xmodule/x_module.py): not scored."""
+
+    has_score = False
+
+    def get_score(self):
+        return None
+
+    def max_score(self):
+        return None
+
+
+@pytest.mark.parametrize("block_type", ["f2l_scenario", "f2l_indicator_quiz", "f2l_red_flags"])
+def test_our_blocks_stay_scored_with_the_platforms_mixins(block_type):
+    """The LMS builds each block class with its mixins after ours; Python places XBlockMixin subclasses before
+    XBlockMixin, so a scorable base listed after it would lose, and the grades would skip the block."""
+    mixed = Mixologist([_PlatformMixin]).mix(XBlock.load_class(block_type))
+    assert mixed.has_score is True
+    assert mixed.get_score is not _PlatformMixin.get_score and mixed.max_score is not _PlatformMixin.max_score

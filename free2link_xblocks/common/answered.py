@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from xblock.core import XBlockMixin
 from xblock.fields import Boolean, Integer, List, Scope
-from xblock.scorable import Score
+from xblock.scorable import ScorableXBlockMixin, Score
 
 from .actions import learner_action
 from .base import bad_request, clamp_score
 
 
-class AnsweredBlockMixin(XBlockMixin):
-    """Mixed in before ``ScorableXBlockMixin`` and ``Free2LinkBlock``."""
+class AnsweredBlockMixin(ScorableXBlockMixin, XBlockMixin):
+    """Mixed in before ``Free2LinkBlock``.
+
+    ``ScorableXBlockMixin`` comes first among its bases: the LMS mixes its own ``XBlockMixin`` subclasses into every
+    block (``XModuleMixin`` says ``has_score = False``), and Python places them before ``XBlockMixin`` here, so
+    that a scorable base listed after ``XBlockMixin`` would lose to them and the grades would skip the block."""
 
     submitted = Boolean(default=False, scope=Scope.user_state, help="Whether the result of an answer is shown.")
     attempts = Integer(default=0, scope=Scope.user_state, help="Answers submitted.")
