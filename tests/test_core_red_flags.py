@@ -240,3 +240,17 @@ def test_round_trip_and_score_bounds_hold_for_any_text(source, data):
     assert core.grade(model, every_flag).earned == result.possible  # one unit per flag is a perfect answer
     assert core.grade(model, list(range(len(model.units)))).earned == max(
         0, len(model.flags) - len(core.grade(model, list(range(len(model.units)))).false_alarms))
+
+
+def test_the_space_open_edx_drops_between_two_marks_changes_nothing():
+    """Open edX imports OLX with remove_blank_text: white space alone between two elements is dropped."""
+    spaced = xml('<p>Hello. <flag id="a">Pay 3,000 euro now!</flag> <phrase id="b">Fun team.</phrase></p>',
+                 '<feedback for="a">Why.</feedback><feedback for="b">Not one.</feedback>')
+    dropped = spaced.replace("</flag> <phrase", "</flag><phrase")
+    assert dropped != spaced and messages(dropped) == messages(spaced) == []
+    one, other = core.load_red_flags(spaced), core.load_red_flags(dropped)
+    assert unit_texts(one) == unit_texts(other) == ["Hello.", "Pay 3,000 euro now!", "Fun team."]
+    assert [(m.id, m.units) for m in one.marks] == [(m.id, m.units) for m in other.marks]
+    # only after a clause's mark: words that run together still end a flag inside a clause
+    assert any("ends inside a clause" in m or "starts inside a clause" in m
+               for m in messages(dropped.replace("now!</flag>", "now</flag>")))

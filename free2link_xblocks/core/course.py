@@ -317,8 +317,9 @@ BLANK_DROPPED = N_("<{first}> and <{second}> are separated only by white space, 
 
 def blank_between_inline_problems(block) -> list[Problem]:
     """Open edX reads OLX with ``remove_blank_text``: white space alone between two elements is dropped. Between two
-    inline elements of our blocks (``</em> <strong>``, ``</flag> <flag>``) the words then run together for
-    learners, and a red flag loses the clause boundary it was written on, so the block is not imported at all."""
+    inline elements of our blocks (``</em> <strong>``, ``</flag> <flag>``) the words then run together wherever the
+    text is shown whole (Studio, search, exports). The red flags' clauses survive it (core.red_flags restores the
+    space after a clause's mark), but the course source is kept free of it."""
     problems = []
     for element in block.iter():
         following = element.getnext() if isinstance(element.tag, str) else None

@@ -223,6 +223,17 @@ def _slice_markup(runs: list, offsets: list[int], start: int, end: int) -> str:
     return "".join(out)
 
 
+def _restore_dropped_space(runs: list, joint: int) -> None:
+    """Open edX imports OLX without the white space that stands alone between two elements (``remove_blank_text``):
+    ``work! </flag><flag>No`` arrives as ``work!</flag><flag>No``. Where one segment ends with a clause's mark and
+    the next starts right after it, read the text as if that space were still there, so that an exported and
+    re-imported exercise keeps its clauses."""
+    if 0 < joint < len(runs):
+        before, after = runs[joint - 1][0], runs[joint][0]
+        if before and after and not after[0].isspace() and _BOUNDARY.search(before[-4:] + " "):
+            runs.insert(joint, (" ", (), None))
+
+
 def segment(passage: Passage, number: int, first_index: int, problems: list) -> tuple[list[Unit], list]:
     """Cut one passage into units; check that each flag and phrase starts and ends on a clause boundary.
 
@@ -230,7 +241,9 @@ def segment(passage: Passage, number: int, first_index: int, problems: list) -> 
     """
     runs: list = []
     for position, seg in enumerate(passage.segments):
+        joint = len(runs)
         _runs(seg.markup, position if seg.mark else None, runs)
+        _restore_dropped_space(runs, joint)
     offsets, plain = [], ""
     for text, _stack, _owner in runs:
         offsets.append(len(plain))
