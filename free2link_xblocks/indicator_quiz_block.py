@@ -13,7 +13,7 @@ from collections import OrderedDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from xblock.core import XBlock
-from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.fields import Boolean, Dict, List, Scope, String
 
 from .common.actions import learner_action
 from .common.answered import AnsweredBlockMixin
@@ -79,10 +79,6 @@ class IndicatorQuizBlock(QuizConventions, AnsweredBlockMixin, Free2LinkBlock):
     learner_css = ("common/static/css/parts.css", "indicator_quiz/static/css/quiz.css")
 
     display_name = String(display_name="Display name", default="Indicator quiz", scope=Scope.settings)
-    weight = Float(display_name="Weight", default=1.0, values={"min": 0}, scope=Scope.settings,
-                   help="How many points this quiz is worth in the course grade.")
-    max_attempts = Integer(display_name="Maximum attempts", default=0, values={"min": 0}, scope=Scope.settings,
-                           help="How many times a learner may submit; 0 means no limit.")
     scoring = String(display_name="Scoring", default="every_decision", values=list(core.SCORINGS),
                      scope=Scope.settings, help="every_decision or all_or_nothing.")
     shuffle = Boolean(display_name="Shuffle the indicators", default=False, scope=Scope.settings,

@@ -14,7 +14,7 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 from xblock.core import XBlock
-from xblock.fields import Dict, Float, Integer, List, Scope, String
+from xblock.fields import Dict, List, Scope, String
 
 from .common.actions import learner_action
 from .common.answered import AnsweredBlockMixin
@@ -79,10 +79,6 @@ class RedFlagsBlock(RedFlagsConventions, AnsweredBlockMixin, Free2LinkBlock):
     learner_css = ("common/static/css/parts.css", "red_flags/static/css/red_flags.css")
 
     display_name = String(display_name="Display name", default="Red flags", scope=Scope.settings)
-    weight = Float(display_name="Weight", default=1.0, values={"min": 0}, scope=Scope.settings,
-                   help="How many points this exercise is worth in the course grade.")
-    max_attempts = Integer(display_name="Maximum attempts", default=0, values={"min": 0}, scope=Scope.settings,
-                           help="How many times a learner may submit; 0 means no limit.")
     red_flags_xml = GeneratedXml(default=DEFAULT_RED_FLAGS, scope=Scope.content,
                                  help="The text with its red flags in their readable OLX form.")
 

@@ -8,7 +8,7 @@ Each block says how an answer is marked (``earned_by``) and what clearing it mea
 from __future__ import annotations
 
 from xblock.core import XBlockMixin
-from xblock.fields import Boolean, Integer, List, Scope
+from xblock.fields import Boolean, Float, Integer, List, Scope
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from .actions import learner_action
@@ -22,6 +22,10 @@ class AnsweredBlockMixin(ScorableXBlockMixin, XBlockMixin):
     block (``XModuleMixin`` says ``has_score = False``), and Python places them before ``XBlockMixin`` here, so
     that a scorable base listed after ``XBlockMixin`` would lose to them and the grades would skip the block."""
 
+    weight = Float(display_name="Weight", default=1.0, values={"min": 0}, scope=Scope.settings,
+                   help="How many points this exercise is worth in the course grade.")
+    max_attempts = Integer(display_name="Maximum attempts", default=0, values={"min": 0}, scope=Scope.settings,
+                           help="How many times a learner may submit; 0 means no limit.")
     submitted = Boolean(default=False, scope=Scope.user_state, help="Whether the result of an answer is shown.")
     attempts = Integer(default=0, scope=Scope.user_state, help="Answers submitted.")
     best_earned = Integer(default=None, scope=Scope.user_state)
