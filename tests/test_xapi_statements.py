@@ -267,30 +267,36 @@ def red_flags_statements(learner, language, answers):
     return made
 
 
-def test_red_flags_statements_give_the_red_flags_tables_of_the_responses_report(tmp_path):
-    from free2link_xblocks.report.course_structure import bundled
+RED_FLAG_LEARNERS = {  # each learner's answers, (spotted, false alarms) oldest first; the responses keep the last
+    "ana": [(["pay"], 3), (["pay", "pay_later", "passport", "whatsapp_only", "no_contract"], 1)],
+    "ben": [(["pay", "passport"], 0)],
+    "cleo": [(["pay", "pay_later", "whatsapp_only", "passport", "no_contract", "hurry"], 2)],
+    "dia": [(["pay", "pay_later", "whatsapp_only", "passport", "no_contract", "hurry"], 6)],  # scores 0
+    "eli": [([], 4)],
+}
 
-    from .test_report_red_flags import FLAGS, flag_row, write
 
-    learners = {  # each learner's answers, oldest first; the responses report keeps the last
-        "ana": [(["pay"], 3), (["pay", "pay_later", "passport", "whatsapp_only", "no_contract"], 1)],
-        "ben": [(["pay", "passport"], 0)],
-        "cleo": [(list(FLAGS), 2)],
-        "dia": [(list(FLAGS), 6)],  # every flag and a false alarm for each: scores 0
-        "eli": [([], 4)],
-    }
-    languages = {"cleo": "it"}
+def write_red_flags_inputs(folder):
+    """The same answers as a problem responses report and as the statements the LRS would hold."""
+    from .test_report_red_flags import flag_row, write
+
     rows, lines = [], []
-    for learner, answers in learners.items():
-        language = languages.get(learner, "en")
+    for learner, answers in RED_FLAG_LEARNERS.items():
+        language = "it" if learner == "cleo" else "en"
         spotted, false_alarms = answers[-1]
         row = flag_row(str(uuid.uuid5(uuid.NAMESPACE_URL, learner)), language, spotted, false_alarms,
                        attempts=len(answers))
         row["Best score"] = max(max(0, len(s) - f) for s, f in answers)
         rows.append(row)
         lines.extend(red_flags_statements(learner, language, answers))
-    write(tmp_path / "responses.csv", rows)
-    (tmp_path / "statements.jsonl").write_text("".join(json.dumps(s) + "\n" for s in lines), encoding="utf-8")
+    write(folder / "responses.csv", rows)
+    (folder / "statements.jsonl").write_text("".join(json.dumps(s) + "\n" for s in lines), encoding="utf-8")
+
+
+def test_red_flags_statements_give_the_red_flags_tables_of_the_responses_report(tmp_path):
+    from free2link_xblocks.report.course_structure import bundled
+
+    write_red_flags_inputs(tmp_path)
     assert statements_to_responses(tmp_path / "statements.jsonl", tmp_path / "from-statements.csv") == []
     reports = [build_report([("responses", tmp_path / name)], structures=bundled(), language="en")
                for name in ("responses.csv", "from-statements.csv")]
@@ -308,6 +314,17 @@ def test_red_flags_statements_give_the_red_flags_tables_of_the_responses_report(
     finally:
         for report in reports:
             report.close()
+
+
+def test_the_report_cli_writes_the_same_red_flags_files_from_statements_as_from_responses(tmp_path):
+    from free2link_xblocks.cli import main
+
+    write_red_flags_inputs(tmp_path)
+    assert main(["report", "--responses", str(tmp_path / "responses.csv"), "--out", str(tmp_path / "a")]) == 0
+    assert main(["report", "--statements", str(tmp_path / "statements.jsonl"), "--out", str(tmp_path / "b")]) == 0
+    for name in ("red_flags.csv", "missed_red_flags.csv"):
+        made = [(tmp_path / out / name).read_text(encoding="utf-8-sig") for out in ("a", "b")]
+        assert made[0] == made[1] and len(made[0].splitlines()) >= 2, name
 
 
 def test_the_router_s_whitelist_lets_every_event_of_ours_through_red_flags_included():
