@@ -1,13 +1,15 @@
 """Our events as xAPI statements through the real pipeline: edx-event-routing-backends in the LMS (installed by
-scripts/platform-test) transforms an enrolled learner's scenario decisions, scenario end and quiz answer with
-our transformers (free2link_xblocks.analytics), and its router sends them to a Ralph LRS running on loopback
-with its file-system backend; the statements are read back through the LRS's `GET /xAPI/statements`.
+scripts/platform-test) transforms an enrolled learner's scenario decisions, scenario end and quiz answer, and
+another learner's red-flags answer, with our transformers (free2link_xblocks.analytics), and its router sends
+them to a Ralph LRS running on loopback with its file-system backend; the statements are read back through the
+LRS's `GET /xAPI/statements`.
 
 Checked: every statement is valid xAPI 1.0.3 (the tincan library here; Ralph validates each one with its
 own models as it stores them), one statement per learner action, the actor is the anonymous XAPI id (no name, no email), the
 object is the block's usage key as an IRI with its type and name, the context names the course run and one
 registration per attempt, and the results carry the step, choice, quality and points; the end's outcome and
-score; the ticked, missed and false-alarm indicators and the score."""
+score; the ticked, missed and false-alarm indicators and the score; the red flags spotted and missed, the
+false alarms counted, the selection and the score."""
 
 import base64
 import json
@@ -24,7 +26,7 @@ import urllib.request
 
 import platform_env
 import pytest
-from learner import answer_quiz, play_scenario_to_an_end, unit_url
+from learner import answer_quiz, block_html, play_scenario_to_an_end, red_flags_units, select_red_flags, unit_url
 
 from free2link_xblocks.analytics import xapi
 
@@ -199,12 +201,13 @@ def final_blocks(course):
 
 
 def is_ours(statement) -> bool:
-    return any(of_verb_and_type([statement], event) for event in xapi.EVENTS)
+    return xapi.event_of(statement) is not None
 
 
 def of_verb_and_type(statements, event):
-    return [s for s in statements if s["verb"]["id"] == xapi.VERBS[event][0]
-            and s["object"]["definition"]["type"] == xapi.ACTIVITY_TYPES[event]]
+    """The statements of ``event``: by verb and type, and for the quiz's and the red flags' answers (the same
+    verb and type) by the red flags' `spotted` extension, as `free2link report --statements` tells them apart."""
+    return [s for s in statements if xapi.event_of(s) == event]
 
 
 def test_our_transformers_are_registered_with_the_router():
@@ -328,5 +331,88 @@ def test_free2link_report_reads_the_statements_exported_from_the_lrs(played, lrs
             {(played["scenario"].display_name, key, 1, 1) for key in taken}
         assert {(r.block, r.label, r.count, r.total) for r in data.missed} == \
             {(played["quiz"].display_name, key, 1, 1) for key in missed}
+    finally:
+        data.close()
+
+
+# ---------------------------------------------------------------------------------- red flags (issue 18)
+
+@pytest.fixture(scope="module")
+def flagged(played, lrs):
+    """Another enrolled learner answers the final assessment's graded red flags in the en run, as in test_lms:
+    every clause of the first two flags and one clause that is no flag (2 spotted - 1 false alarm = 1 point),
+    with the router (configured by ``played``) sending our statements to the LRS."""
+    course = played["course"]
+    block = final_blocks(course)["f2l_red_flags"]
+    learner = platform_env.make_user("xapi_flagger", lang="en", enroll=[course.id])
+    client = platform_env.client_for(learner)
+    recorder = Statements()
+    logger = logging.getLogger("xapi_tracking")
+    logger.addHandler(recorder)
+    logger.setLevel(logging.INFO)
+    try:
+        page = client.get(unit_url(block.get_parent().location)).content.decode()
+        shown = red_flags_units(block_html(page, block.location))
+        model = block.model
+        flagged_units = {i for flag in model.flags for i in flag.units}
+        selected = [*model.flags[0].units, *model.flags[1].units, next(i for i in shown if i not in flagged_units)]
+        status, answer = select_red_flags(client, block, page, selected)
+        assert status == 200, answer
+    finally:
+        logger.removeHandler(recorder)
+    ours = [s for s in recorder.seen if is_ours(s) and s["object"]["id"].split("/xblock/")[-1] == str(block.location)]
+    return {"learner": learner, "course": course, "block": block, "selected": selected, "statements": ours}
+
+
+def test_one_valid_red_flags_statement_per_submit_with_the_learner_s_answer(flagged):
+    from django.conf import settings
+    from openedx.core.djangoapps.external_user_ids.models import ExternalId
+    from tincan import Statement
+
+    block, learner = flagged["block"], flagged["learner"]
+    (answer,) = flagged["statements"]  # one submit, one statement
+    assert of_verb_and_type(flagged["statements"], xapi.RED_FLAGS_SUBMITTED) == [answer]
+    assert answer["version"] == "1.0.3" and Statement.from_json(json.dumps(answer)).to_json("1.0.3")
+    assert answer["verb"]["id"] == xapi.ANSWERED[0]
+    text = json.dumps(answer)
+    assert learner.username not in text and learner.email not in text
+    anonymous = str(ExternalId.objects.get(user=learner, external_id_type__name="xapi").external_user_id)
+    assert answer["actor"]["account"] == {"homePage": settings.LMS_ROOT_URL, "name": anonymous}
+    assert answer["object"]["id"] == f"{settings.LMS_ROOT_URL}/xblock/{block.location}"
+    definition = answer["object"]["definition"]
+    assert (definition["type"], definition["interactionType"]) == (xapi.QUESTION, "choice")
+    assert definition["name"] == {"en-US": block.display_name}
+    parents = answer["context"]["contextActivities"]["parent"]
+    assert [p["id"] for p in parents] == [f"{settings.LMS_ROOT_URL}/course/{flagged['course'].id}"]
+    model, result = block.model, answer["result"]
+    facts = result["extensions"]
+    assert facts[xapi.SPOTTED] == [model.flags[0].id, model.flags[1].id]
+    assert facts[xapi.MISSED] == [flag.id for flag in model.flags[2:]]
+    assert facts[xapi.FALSE_ALARM_COUNT] == 1 and facts[xapi.ATTEMPT] == 1
+    assert result["response"] == "[,]".join(str(unit) for unit in sorted(flagged["selected"]))
+    assert result["score"] == {"raw": 1, "min": 0, "max": len(model.flags), "scaled": round(1 / len(model.flags), 4)}
+    assert result["success"] is False and result["completion"] is True
+    state = platform_env_state(learner, block.location)
+    assert state["attempts"] == 1 and sorted(state["selected"]) == sorted(flagged["selected"])
+
+
+def test_the_lrs_stored_the_red_flags_statement_and_the_report_reads_it(flagged, lrs, tmp_path):
+    from free2link_xblocks.core.report import build_report
+    from free2link_xblocks.core.report.xapi_reader import statements_to_responses
+
+    (sent,) = flagged["statements"]
+    found = [s for s in lrs_get(lrs, agent=json.dumps(sent["actor"])) if is_ours(s)]
+    assert [s["id"] for s in found] == [sent["id"]] and "stored" in found[0]
+    assert found[0]["result"] == sent["result"] and found[0]["object"]["id"] == sent["object"]["id"]
+    export = tmp_path / "xapi-statements.jsonl"
+    export.write_text("".join(json.dumps(s) + "\n" for s in lrs_get(lrs)), encoding="utf-8")
+    assert statements_to_responses(export, tmp_path / "responses.csv") == []
+    data = build_report([("responses", tmp_path / "responses.csv")])
+    try:
+        block = flagged["block"]
+        (row,) = [r for r in data.red_flags if r.title == block.display_name]
+        assert (row.answered, row.spotted, row.missed, row.false_alarms) == (1, 2, len(block.model.flags) - 2, 1)
+        assert {(r.block, r.label, r.count, r.total) for r in data.missed_flags} == \
+            {(block.display_name, flag.id, 1, 1) for flag in block.model.flags[2:]}
     finally:
         data.close()

@@ -1,7 +1,8 @@
 """Statements exported from an LRS (JSON lines, as `GET /xAPI/statements` pages or one statement a line) read
 as what the problem responses report says of our blocks: one row per learner and block, with the columns the
 responses reader counts (attempts, best and max score, harmful choices of the last path, missed indicators of
-the last answer). The report core reads that file as it reads the LMS's own, so both give the same rankings.
+the last answer, red flags spotted and missed and false alarms of the last answer). The report core reads that
+file as it reads the LMS's own, so both give the same rankings.
 
 Learners are the statements' anonymous account names; nothing else about them is in a statement."""
 
@@ -16,15 +17,15 @@ from ...analytics import xapi
 from ..problems import N_, Problem
 from .readers import ATTEMPTS, BEST, MAX
 
-VERB_EVENTS = {(xapi.VERBS[name][0], xapi.ACTIVITY_TYPES[name]): name for name in xapi.EVENTS}
 COLUMNS = ["username", "block_key", "title", ATTEMPTS, BEST, MAX, "completed", "current path",
-           "harmful choice ids", "last outcome", "missed ids", "ticked ids"]
+           "harmful choice ids", "last outcome", "missed ids", "ticked ids", "spotted ids", "false alarm count"]
+ANSWERS = (xapi.QUIZ_SUBMITTED, xapi.RED_FLAGS_SUBMITTED)
 
 
 @dataclass
 class _BlockRecord:
     title: str = ""
-    quiz: bool = False
+    event: str = ""  # the event of the block's answers (the scenario's: its end)
     attempts: set = field(default_factory=set)
     best: float | None = None
     maximum: float | None = None
@@ -56,17 +57,9 @@ def statements_to_responses(source, target) -> list[tuple[str, Problem]]:
     return problems
 
 
-def _event_of(statement) -> str | None:
-    if not isinstance(statement, dict):
-        return None
-    verb = (statement.get("verb") or {}).get("id")
-    definition = ((statement.get("object") or {}).get("definition") or {})
-    return VERB_EVENTS.get((verb, definition.get("type")))
-
-
 def _add(records, statement) -> bool:
     """Fold one statement in; False for a statement of ours that cannot be read (others are not ours: ignored)."""
-    event = _event_of(statement)
+    event = xapi.event_of(statement)
     if event is None:
         return True
     try:
@@ -78,7 +71,8 @@ def _add(records, statement) -> bool:
     if "/xblock/" not in iri or not isinstance(facts, dict):
         return False
     usage_key = iri.split("/xblock/", 1)[1]
-    record = records.setdefault((learner, usage_key), _BlockRecord(quiz=event == xapi.QUIZ_SUBMITTED))
+    record = records.setdefault((learner, usage_key), _BlockRecord(
+        event=event if event in ANSWERS else xapi.SCENARIO_ENDED))
     record.title = ((statement["object"].get("definition") or {}).get("name") or {}).get("en-US", record.title)
     when = (facts.get(xapi.ATTEMPT) or 0, statement.get("timestamp") or "")
     if event == xapi.CHOICE_MADE:
@@ -109,17 +103,27 @@ def _row(learner, usage_key, record) -> list:
     ended = bool(record.attempts)
     facts = record.last_facts
     under_way = [] if ended else sorted(c for choices in record.choices.values() for c in choices)
-    if record.quiz:
-        harmful = outcome = ""
-        missed, ticked = " ".join(facts.get(xapi.MISSED, [])), " ".join(facts.get(xapi.SELECTED, []))
+    harmful = outcome = missed = ticked = spotted = alarms = ""
+    if record.event == xapi.QUIZ_SUBMITTED:
+        missed, ticked = _ids(facts.get(xapi.MISSED)), _ids(facts.get(xapi.SELECTED))
+    elif record.event == xapi.RED_FLAGS_SUBMITTED:
+        missed, spotted = _ids(facts.get(xapi.MISSED)), _ids(facts.get(xapi.SPOTTED))
+        alarms = facts.get(xapi.FALSE_ALARM_COUNT, 0)
+        alarms = alarms if isinstance(alarms, int) and not isinstance(alarms, bool) else ""
     else:
         last_path = sorted(record.choices.get(record.last[0], [])) if ended else []
         harmful = " ".join(dict.fromkeys(c for _when, c, quality in last_path if quality == "harmful"))
-        outcome, missed, ticked = facts.get(xapi.OUTCOME, ""), "", ""
+        outcome = facts.get(xapi.OUTCOME, "")
+    answered = record.event in ANSWERS
     return [learner, usage_key, record.title, len(record.attempts),
             "" if record.best is None else _plain(record.best), "" if record.maximum is None else _plain(record.maximum),
-            "" if record.quiz else ("yes" if ended else "no"), " ".join(c for _w, c, _q in under_way),
-            harmful, outcome, missed, ticked]
+            "" if answered else ("yes" if ended else "no"), " ".join(c for _w, c, _q in under_way),
+            harmful, outcome, missed, ticked, spotted, alarms]
+
+
+def _ids(value) -> str:
+    """A list of ids as the block's report column writes it ("" for anything else)."""
+    return " ".join(str(item) for item in value) if isinstance(value, list) else ""
 
 
 def _plain(value) -> str:
