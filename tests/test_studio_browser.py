@@ -504,7 +504,8 @@ def test_errors_speak_the_authors_words_and_stay_on_choice_1_when_a_second_choic
     assert not re.search(r"<\w+>|next=|\bstep s\d", summary.text), summary.text
     # Errors apart from warnings: the error list has as many lines as the status counts.
     errors = len(summary.find_elements("css selector", ".f2l-studio__problems-heading:first-child + ul > li"))
-    assert status(driver) == f"{errors} errors to fix before saving."
+    # the status comes after "Added." has been said (say() writes it a moment later), never before it
+    wait_until(driver, lambda d: status(d) == f"{errors} errors to fix before saving.")
     heading = summary.find_elements("css selector", ".f2l-studio__problems-heading--warning")
     assert heading and heading[0].text.startswith("Warnings")
     assert "Add feedback: without it" in summary.find_element(

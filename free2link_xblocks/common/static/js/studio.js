@@ -10,6 +10,7 @@ function Free2LinkStudio(runtime, element, args) {
   var M = data.messages;
   var isScenario = data.kind === "f2l_scenario";
   var isRedFlags = data.kind === "f2l_red_flags";
+  var sayTimer = null; // an announcement of say() still waiting to be written
   var lastText = null; // the text box of the red flags' text that the author last selected in
   var form = root.querySelector("form");
   var editor = root.querySelector("[data-editor]");
@@ -598,9 +599,21 @@ function Free2LinkStudio(runtime, element, args) {
     validateSoon(0);
   }
 
+  /* The status line is a live region: emptied, then filled a moment later, so that a repeated text is read again. */
   function say(text) {
     status.textContent = "";
-    window.setTimeout(function () { status.textContent = text; }, 50);
+    window.clearTimeout(sayTimer);
+    sayTimer = window.setTimeout(function () { sayTimer = null; status.textContent = text; }, 50);
+  }
+
+  /* The checker's status ("3 errors to fix…") comes after an announcement still waiting to be said, never
+     before it: a fast answer must not be overwritten by "Added.". */
+  function showStatus(text) {
+    if (sayTimer) {
+      window.setTimeout(function () { showStatus(text); }, 60);
+    } else if (status.textContent !== text) {
+      status.textContent = text;
+    }
   }
 
   // ---------------------------------------------------------------- talking to the server
@@ -637,7 +650,7 @@ function Free2LinkStudio(runtime, element, args) {
         var current = rove();
         if (hadFocus && current) { rove(hadFocus).focus(); }
       }
-      if (!afterFailedSave && status.textContent !== answer.json.status) { status.textContent = answer.json.status; }
+      if (!afterFailedSave) { showStatus(answer.json.status); }
       return answer.json;
     }).catch(function () {
       if (seq === validateSeq) { showLines([M.error], afterFailedSave); }
