@@ -21,7 +21,7 @@ from lxml import etree
 from .content import Part, append_markup, append_parts, indent_structure, load_checked, parse_bool, parse_parts
 from .markup import local_name, sanitize_element_content
 from .problems import N_, WARNING, LearnerError, Problem
-from .settings import Setting, parse_settings, unknown_attributes
+from .settings import Setting, parse_root, unknown_attributes
 
 ROOT_TAG = "f2l_indicator_quiz"
 STRENGTHS = ("strong", "medium", "weak")
@@ -131,11 +131,7 @@ def _parse_indicator(element, index: int, problems: list) -> Indicator | None:
 def parse_quiz_element(root) -> tuple[Quiz, list[Problem]]:
     """Build a quiz from an ``<f2l_indicator_quiz>`` element; return it with every problem found."""
     problems: list[Problem] = []
-    if local_name(root) != ROOT_TAG:
-        problems.append(Problem(N_("expected <{expected}>, found <{found}>"),
-                                {"expected": ROOT_TAG, "found": local_name(root)}, line=root.sourceline))
-    unknown_attributes(root, {s.name for s in SETTINGS}, problems)
-    settings = parse_settings(root, SETTINGS, problems)
+    settings = parse_root(root, ROOT_TAG, SETTINGS, problems)
     case: tuple = ()
     prompt = explanation = ""
     indicators = []

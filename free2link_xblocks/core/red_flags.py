@@ -28,7 +28,7 @@ from .content import Chat, Part, append_markup, append_parts, indent_structure, 
 from .markup import local_name, markup_to_nodes, plain_text, sanitize_element_content, sanitize_nodes
 from .problems import N_, WARNING, ContentError, LearnerError, Problem
 from .quiz import STRENGTHS
-from .settings import Setting, parse_settings, unknown_attributes
+from .settings import Setting, parse_root, unknown_attributes
 
 ROOT_TAG = "f2l_red_flags"
 FLAG = "flag"
@@ -416,11 +416,7 @@ def _parse_feedback(element, problems: list) -> Feedback:
 def parse_red_flags_element(root) -> tuple[RedFlags, list[Problem]]:
     """Build red flags from an ``<f2l_red_flags>`` element; return them with every problem found."""
     problems: list[Problem] = []
-    if local_name(root) != ROOT_TAG:
-        problems.append(Problem(N_("expected <{expected}>, found <{found}>"),
-                                {"expected": ROOT_TAG, "found": local_name(root)}, line=root.sourceline))
-    unknown_attributes(root, {s.name for s in SETTINGS}, problems)
-    settings = parse_settings(root, SETTINGS, problems)
+    settings = parse_root(root, ROOT_TAG, SETTINGS, problems)
     intro: tuple = ()
     text: tuple = ()
     prompt = explanation = ""

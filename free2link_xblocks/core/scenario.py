@@ -28,7 +28,7 @@ from .content import Part, append_markup, append_parts, content_version, indent_
 from .graph import reachable, strongly_connected_components
 from .markup import local_name, parse_xml, plain_text, sanitize_element_content
 from .problems import ERROR, N_, WARNING, ContentError, Problem
-from .settings import Setting, parse_settings, unknown_attributes
+from .settings import Setting, parse_root, parse_settings
 
 ROOT_TAG = "f2l_scenario"
 OUTCOMES = ("good", "mixed", "poor")
@@ -208,11 +208,7 @@ def parse_scenario_element(root) -> tuple[Scenario, list[Problem]]:
     Parsing never stops at the first problem; graph checks are added by :func:`validate`.
     """
     problems: list[Problem] = []
-    if local_name(root) != ROOT_TAG:
-        problems.append(Problem(N_("expected <{expected}>, found <{found}>"),
-                                {"expected": ROOT_TAG, "found": local_name(root)}, line=root.sourceline))
-    unknown_attributes(root, {s.name for s in SETTINGS} | set(CONTENT_ATTRIBUTES), problems)
-    settings = parse_settings(root, SETTINGS, problems)
+    settings = parse_root(root, ROOT_TAG, SETTINGS, problems, CONTENT_ATTRIBUTES)
     nodes = []
     for element in root:
         tag = local_name(element)

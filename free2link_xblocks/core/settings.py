@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from .content import parse_bool
+from .markup import local_name
 from .problems import N_, Problem
 
 
@@ -75,6 +76,16 @@ def parse_settings(root, settings: tuple[Setting, ...], problems: list) -> dict:
         if value is not None:
             found[setting.name] = value
     return found
+
+
+def parse_root(root, tag: str, settings: tuple[Setting, ...], problems: list, other_attributes=()) -> dict:
+    """What every block's root shares: its tag checked, attributes other than ``settings`` (and
+    ``other_attributes``) warned about, and the settings it gives."""
+    if local_name(root) != tag:
+        problems.append(Problem(N_("expected <{expected}>, found <{found}>"),
+                                {"expected": tag, "found": local_name(root)}, line=root.sourceline))
+    unknown_attributes(root, {s.name for s in settings} | set(other_attributes), problems)
+    return parse_settings(root, settings, problems)
 
 
 def unknown_attributes(root, known: set, problems: list) -> None:
