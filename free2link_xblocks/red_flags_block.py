@@ -18,7 +18,7 @@ from xblock.fields import Dict, List, Scope, String
 
 from .common.actions import learner_action
 from .common.answered import AnsweredBlockMixin
-from .common.base import Free2LinkBlock, bad_request, clamp_score
+from .common.base import Free2LinkBlock, bad_request, clamp_score, precompile
 from .common.fields import GeneratedXml
 from .common.parts import parts_context
 from .core import authoring
@@ -323,3 +323,6 @@ class RedFlagsBlock(RedFlagsConventions, AnsweredBlockMixin, Free2LinkBlock):
             ("False alarm phrase ids", joined([a.phrase.id for a in result.false_alarms if a.phrase])
              if result else ""),
         ])
+
+
+precompile("free2link_xblocks.red_flags", ("red_flags.html", "red_flags_body.html", "parts.html"))
