@@ -233,6 +233,20 @@ class _FormReader:
         if value:
             element.set(name, value)
 
+    def optional_markup(self, root, tag: str, value, path: str, node_id=None) -> None:
+        """``<tag>`` holding author markup, appended to ``root`` unless the form leaves it empty."""
+        element = etree.SubElement(root, tag)
+        self.markup(element, value, path, node_id)
+        if not len(element) and not element.text:
+            root.remove(element)
+
+    def optional_parts(self, root, tag: str, value, path: str) -> None:
+        """``<tag>`` holding text, chat and advert parts, appended to ``root`` unless the form leaves it empty."""
+        element = etree.SubElement(root, tag)
+        self.parts(element, value, path)
+        if not len(element) and not (element.text or "").strip():
+            root.remove(element)
+
     def parts(self, parent, value, path: str, node_id=None) -> None:
         for index, part in enumerate(self.items(value, path, MAX_PARTS)):
             here = f"{path}.{index}"
@@ -272,10 +286,7 @@ def _choice_element(reader: _FormReader, step, choice, index: int, path: str, st
     reader.attribute(element, "points", reader.text(_number_text(choice.get("points")), f"{path}.points"))
     reader.attribute(element, "quality", reader.text(choice.get("quality"), f"{path}.quality"))
     reader.markup(etree.SubElement(element, "label"), choice.get("label"), f"{path}.label", step_id)
-    feedback = etree.SubElement(element, "feedback")
-    reader.markup(feedback, choice.get("feedback"), f"{path}.feedback", step_id)
-    if not len(feedback) and not feedback.text:
-        element.remove(feedback)
+    reader.optional_markup(element, "feedback", choice.get("feedback"), f"{path}.feedback", step_id)
 
 
 def _number_text(value):
@@ -341,14 +352,8 @@ def quiz_form_to_element(form) -> tuple:
     reader = _FormReader()
     form = reader.fields(form, "", {"case", "prompt", "indicators", "explanation"})
     root = etree.Element(quiz_core.ROOT_TAG)
-    case = etree.SubElement(root, "case")
-    reader.parts(case, form.get("case"), "case")
-    if not len(case) and not (case.text or "").strip():
-        root.remove(case)
-    prompt = etree.SubElement(root, "prompt")
-    reader.markup(prompt, form.get("prompt"), "prompt")
-    if not len(prompt) and not prompt.text:
-        root.remove(prompt)
+    reader.optional_parts(root, "case", form.get("case"), "case")
+    reader.optional_markup(root, "prompt", form.get("prompt"), "prompt")
     for index, indicator in enumerate(reader.items(form.get("indicators"), "indicators", MAX_INDICATORS)):
         path = f"indicators.{index}"
         indicator = reader.fields(indicator, path, {"id", "label", "present", "strength", "feedback",
@@ -368,10 +373,7 @@ def quiz_form_to_element(form) -> tuple:
             reader.markup(feedback, indicator.get(name), f"{path}.{name}", indicator_id or None)
             if not len(feedback) and not feedback.text:
                 element.remove(feedback)
-    explanation = etree.SubElement(root, "explanation")
-    reader.markup(explanation, form.get("explanation"), "explanation")
-    if not len(explanation) and not explanation.text:
-        root.remove(explanation)
+    reader.optional_markup(root, "explanation", form.get("explanation"), "explanation")
     indent_structure(root, {quiz_core.ROOT_TAG, "case", "indicator", "chat"})
     _own_lines(reader.paths)
     # Markup problems name the indicator they are in: "indicator pay: ..."
@@ -416,14 +418,8 @@ def red_flags_form_to_element(form) -> tuple:
     reader = _FormReader()
     form = reader.fields(form, "", {"intro", "prompt", "text", "feedback", "explanation"})
     root = etree.Element(red_flags_core.ROOT_TAG)
-    intro = etree.SubElement(root, "intro")
-    reader.parts(intro, form.get("intro"), "intro")
-    if not len(intro) and not (intro.text or "").strip():
-        root.remove(intro)
-    prompt = etree.SubElement(root, "prompt")
-    reader.markup(prompt, form.get("prompt"), "prompt")
-    if not len(prompt) and not prompt.text:
-        root.remove(prompt)
+    reader.optional_parts(root, "intro", form.get("intro"), "intro")
+    reader.optional_markup(root, "prompt", form.get("prompt"), "prompt")
     text = reader.note(etree.SubElement(root, "text"), "text")
     parts = form.get("text")
     reader.parts(text, [_in_paragraphs(p) for p in parts] if isinstance(parts, list) else parts, "text")
@@ -436,10 +432,7 @@ def red_flags_form_to_element(form) -> tuple:
         reader.attribute(element, "strength", reader.text(item.get("strength"), f"{path}.strength"))
         reader.attribute(element, "source", reader.text(item.get("source"), f"{path}.source"))
         reader.markup(element, item.get("feedback"), f"{path}.feedback")
-    explanation = etree.SubElement(root, "explanation")
-    reader.markup(explanation, form.get("explanation"), "explanation")
-    if not len(explanation) and not explanation.text:
-        root.remove(explanation)
+    reader.optional_markup(root, "explanation", form.get("explanation"), "explanation")
     indent_structure(root, {red_flags_core.ROOT_TAG, "intro", "text", "chat"})
     _own_lines(reader.paths)
     return root, reader
