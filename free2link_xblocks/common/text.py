@@ -49,6 +49,21 @@ def common_text(t) -> Texts:
     })
 
 
+def answered_text(t) -> dict:
+    """The strings of the blocks that mark one submitted answer (the indicator quiz, the red flags)."""
+    _ = t.gettext
+    return {
+        "submit": _("Submit my answer"),
+        "result_heading": _("Your result"),
+        "count_false_alarms": _("False alarms"),
+        "explanation_heading": _("Explanation"),
+        "try_again": _("Try again"),
+        "no_attempts_left": _("You have used all your attempts. You can still read the feedback above."),
+        "tally_none": _("No learner has submitted an answer yet."),
+        "tally_result": _("Learners' answers"),
+    }
+
+
 def editor_text(t) -> dict:
     """The Studio editor: the page itself, its overview, and (under ``js``) what its script shows."""
     _ = t.gettext

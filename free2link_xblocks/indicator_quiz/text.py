@@ -6,39 +6,34 @@ sentences with named placeholders, so translators never assemble fragments.
 
 from __future__ import annotations
 
+from ..common.text import answered_text
+
 
 def ui_text(t) -> dict:
     _ = t.gettext
     return {
+        **answered_text(t),
         "case_heading": _("The case"),
         "default_prompt": _("Which of these indicators are present in this case?"),
         "tick_hint": _("Tick every indicator you see in this case, then submit. If you see none of them, "
                        "submit without ticking any."),
-        "submit": _("Submit my answer"),
         "confirm_none_text": _("You have not ticked any indicator. Do you mean that none of them is present in "
                                "this case?"),
         "confirm_none": _("Yes, none of them is present"),
         "cancel_none": _("No, go back to the list"),
-        "result_heading": _("Your result"),
         "all_right": _("You judged every indicator correctly."),
         "not_all_right": _("Not every indicator was judged correctly. Read the feedback on each one below."),
         "marking_heading": _("Each indicator, explained"),
         "count_spotted": _("Spotted"),
         "count_missed": _("Missed"),
-        "count_false_alarms": _("False alarms"),
         "read_why": _("Why"),
-        "explanation_heading": _("Explanation"),
         "expected_heading": _("Show the expected answer"),
         "expected_intro": _("The indicators present in this case:"),
         "expected_none": _("None of these indicators is present in this case."),
-        "try_again": _("Try again"),
-        "no_attempts_left": _("You have used all your attempts. You can still read the feedback above."),
         "closed": _("You have used all your attempts for this quiz."),
         "tally_heading": _("Which indicators the class missed (visible to course staff only)"),
-        "tally_none": _("No learner has submitted an answer yet."),
         "tally_indicator": _("Indicator"),
         "tally_present": _("In the case?"),
-        "tally_result": _("Learners' answers"),
         "yes": _("Yes"),
         "no": _("No"),
         "verdict": {

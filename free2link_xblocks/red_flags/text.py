@@ -6,22 +6,22 @@ sentences with named placeholders, so translators never assemble fragments.
 
 from __future__ import annotations
 
+from ..common.text import answered_text
+
 
 def ui_text(t) -> dict:
     _ = t.gettext
     return {
+        **answered_text(t),
         "intro_heading": _("The situation"),
         "default_prompt": _("Select every part of the text that is a red flag of possible trafficking."),
         "select_hint": _("Each sentence or part of a sentence can be selected: tap or click it, or move to it "
                          "with the Tab key and press Space or Enter. Select it again to unselect it. Then submit."),
         "none_selected": _("Nothing selected yet."),
-        "submit": _("Submit my answer"),
         "select_first": _("Select at least one part of the text, then submit."),
-        "result_heading": _("Your result"),
         "all_right": _("You spotted every red flag, with no false alarm."),
         "count_spotted": _("Red flags spotted"),
         "count_missed": _("Red flags not selected"),
-        "count_false_alarms": _("False alarms"),
         "text_marked": _("The text, with the red flags marked"),
         "flags_heading": _("Each red flag, explained"),
         "flag_number": _("Red flag {number}"),
@@ -36,16 +36,11 @@ def ui_text(t) -> dict:
         "alarm_generic": _("This is not one of the red flags in this text. Noticing details is good; look at the "
                            "explanation to see what the warning signs here are."),
         "source": _("Source: {source}"),
-        "explanation_heading": _("Explanation"),
         "scoring_rule": _("Each red flag you spot earns a point; each selection that is not a red flag takes one "
                           "away (never below zero)."),
-        "try_again": _("Try again"),
-        "no_attempts_left": _("You have used all your attempts. You can still read the feedback above."),
         "closed": _("You have used all your attempts for this exercise."),
         "tally_heading": _("Which red flags the class missed (visible to course staff only)"),
-        "tally_none": _("No learner has submitted an answer yet."),
         "tally_flag": _("Red flag"),
-        "tally_result": _("Learners' answers"),
         "tally_alarms": _("Most often selected by mistake"),
         "settings": {
             "display_name": (_("Display name"), _("The title learners see above the exercise.")),
