@@ -12,6 +12,7 @@ score; the ticked, missed and false-alarm indicators and the score; the red flag
 false alarms counted, the selection and the score."""
 
 import base64
+import contextlib
 import json
 import logging
 import os
@@ -132,6 +133,24 @@ class Statements(logging.Handler):
     def emit(self, record):
         self.seen.append(json.loads(record.getMessage()))
 
+    def about(self, *locations) -> list:
+        """The statements of our blocks about these blocks."""
+        ids = {str(location) for location in locations}
+        return [s for s in self.seen if is_ours(s) and s["object"]["id"].split("/xblock/")[-1] in ids]
+
+
+@contextlib.contextmanager
+def recording_statements():
+    """The statements the router makes while the block runs, as a :class:`Statements`."""
+    recorder = Statements()
+    logger = logging.getLogger("xapi_tracking")
+    logger.addHandler(recorder)
+    logger.setLevel(logging.INFO)
+    try:
+        yield recorder
+    finally:
+        logger.removeHandler(recorder)
+
 
 @pytest.fixture(scope="module")
 def played(runs, lrs):
@@ -150,19 +169,12 @@ def played(runs, lrs):
     blocks = final_blocks(course)
     learner = platform_env.make_user("xapi_learner", lang="en", enroll=[course.id])
     client = platform_env.client_for(learner)
-    recorder = Statements()
-    logger = logging.getLogger("xapi_tracking")
-    logger.addHandler(recorder)
-    logger.setLevel(logging.INFO)
-    try:
+    with recording_statements() as recorder:
         scenario, quiz = blocks["f2l_scenario"], blocks["f2l_indicator_quiz"]
         page = client.get(unit_url(scenario.get_parent().location)).content.decode()
         chosen = play_scenario_to_an_end(client, scenario, page, choose=harmful_first)
         answer_quiz(client, quiz, client.get(unit_url(quiz.get_parent().location)).content.decode(), ticks=1)
-    finally:
-        logger.removeHandler(recorder)
-    ours = [s for s in recorder.seen if is_ours(s) and s["object"]["id"].split("/xblock/")[-1] in
-            (str(scenario.location), str(quiz.location))]
+    ours = recorder.about(scenario.location, quiz.location)
     # the platform's own statements on our blocks (completion's "progressed") and grades are not ours
     assert len(ours) < len(recorder.seen)
     return {"learner": learner, "course": course, "scenario": scenario, "quiz": quiz, "choices": len(chosen),
@@ -346,11 +358,7 @@ def flagged(played, lrs):
     block = final_blocks(course)["f2l_red_flags"]
     learner = platform_env.make_user("xapi_flagger", lang="en", enroll=[course.id])
     client = platform_env.client_for(learner)
-    recorder = Statements()
-    logger = logging.getLogger("xapi_tracking")
-    logger.addHandler(recorder)
-    logger.setLevel(logging.INFO)
-    try:
+    with recording_statements() as recorder:
         page = client.get(unit_url(block.get_parent().location)).content.decode()
         shown = red_flags_units(block_html(page, block.location))
         model = block.model
@@ -358,9 +366,7 @@ def flagged(played, lrs):
         selected = [*model.flags[0].units, *model.flags[1].units, next(i for i in shown if i not in flagged_units)]
         status, answer = select_red_flags(client, block, page, selected)
         assert status == 200, answer
-    finally:
-        logger.removeHandler(recorder)
-    ours = [s for s in recorder.seen if is_ours(s) and s["object"]["id"].split("/xblock/")[-1] == str(block.location)]
+    ours = recorder.about(block.location)
     return {"learner": learner, "course": course, "block": block, "selected": selected, "statements": ours}
 
 
